@@ -1,0 +1,145 @@
+"""The pkginspect command line: the only place that prints, writes files and chooses exit codes.
+
+Exit codes: 0 done; 1 a ``--fail-on`` condition was met; 2 usage error; 3 bad input (corrupt or
+unsupported package, bad facts, rules or calendar file); 4 internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from pkginspect.errors import PkgInspectError
+
+EXIT_OK, EXIT_FAIL_ON, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
+F = TypeVar("F", bound=Callable[..., Any])
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(i?B)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+
+
+class ByteSize(click.ParamType):
+    """A byte count with an optional K/M/G/T suffix (binary units): ``512M``, ``4G``, ``100000``."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        match = _SIZE.match(str(value))
+        if not match:
+            self.fail(f"{value!r} is not a size (examples: 100000, 512M, 4G)", param, ctx)
+        return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
+
+
+def limit_options(function: F) -> F:
+    """Options that override the reading limits (``pkginspect.containers.Limits``)."""
+    options = [
+        click.option("--max-member-size", type=ByteSize(), help="Largest member to read [default: 16G]."),
+        click.option("--max-total-size", type=ByteSize(), help="Most bytes inflated in total [default: 64G]."),
+        click.option("--max-ratio", type=click.FloatRange(min=1), help="Highest expansion ratio [default: 200]."),
+        click.option("--max-depth", type=click.IntRange(min=1), help="Deepest container nesting [default: 8]."),
+        click.option("--max-members", type=click.IntRange(min=1), help="Most members per container."),
+        click.option("--verify-checksums", is_flag=True, default=None, help="Verify cabinet block checksums."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _limits(options: dict[str, Any]) -> Any:
+    from pkginspect.containers import Limits
+
+    names = ("max_member_size", "max_total_size", "max_ratio", "max_depth", "max_members", "verify_checksums")
+    return Limits().with_overrides(**{name: options.pop(name, None) for name in names})
+
+
+def _format_option(*choices: str) -> Callable[[F], F]:
+    return click.option(
+        "--format", "output_format", type=click.Choice(choices), default=choices[0], show_default=True,
+        help="Output format.",
+    )
+
+
+def _fail(error: BaseException, code: int) -> NoReturn:
+    click.echo(f"pkginspect: error: {error}", err=True)
+    sys.exit(code)
+
+
+class _Group(click.Group):
+    """Turns pkginspect errors into one line and exit code 3; ``--debug`` shows tracebacks instead."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PkgInspectError as error:
+            if ctx.params.get("debug"):
+                raise
+            _fail(error, EXIT_BAD_INPUT)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as error:  # a bug: say so in one line
+            if ctx.params.get("debug"):
+                raise
+            click.echo(
+                f"pkginspect: internal error: {type(error).__name__}: {error} "
+                "(a bug; rerun with --debug for the traceback and please report it)",
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.version_option(package_name="pkginspect")
+def main(debug: bool) -> None:
+    """Predict, offline and per machine, whether a Windows update package will reboot — and why."""
+
+
+@main.command("ls")
+@click.argument("package", type=click.Path(dir_okay=True, path_type=str))
+@click.option("--no-recursive", is_flag=True, help="Do not descend into nested cabinets and WIMs.")
+@_format_option("text", "json")
+@limit_options
+def ls_command(package: str, no_recursive: bool, output_format: str, **options: Any) -> None:
+    """List a package's members, descending into nested containers.
+
+    Nested paths join container levels with '!': WSUSSCAN.cab!package.cab!package.xml.
+    """
+    from pkginspect.containers import open_package
+    from pkginspect.reports.listing import listing_json, listing_text
+
+    with open_package(package, _limits(options)) as opened:
+        entries = list(opened.walk(recursive=not no_recursive))
+        render = listing_json if output_format == "json" else listing_text
+        click.echo(render(package, opened.kind, opened.size, entries), nl=False)
+
+
+@main.command("extract")
+@click.argument("package", type=click.Path(dir_okay=True, path_type=str))
+@click.argument("members", nargs=-1)
+@click.option("-d", "--directory", required=True, type=click.Path(file_okay=False, path_type=str),
+              help="Directory to extract into (created if missing).")
+@click.option("-r", "--recursive", is_flag=True, help="Also expand nested containers into NAME.d/ folders.")
+@click.option("--overwrite", is_flag=True, help="Replace files that already exist in the directory.")
+@_format_option("text", "json")
+@limit_options
+def extract_command(
+    package: str, members: tuple[str, ...], directory: str, recursive: bool, overwrite: bool,
+    output_format: str, **options: Any,
+) -> None:
+    """Extract members safely: nothing is written outside DIRECTORY, nothing overwritten unless asked.
+
+    MEMBERS are nested paths ('inner.cab!update.mum'); without them every top-level member is extracted.
+    """
+    from pkginspect.containers import extract, open_package
+    from pkginspect.reports.listing import extraction_json, extraction_text
+
+    with open_package(package, _limits(options)) as opened:
+        results = extract(opened, directory, members, recursive=recursive, overwrite=overwrite)
+    render = extraction_json if output_format == "json" else extraction_text
+    click.echo(render(os.fspath(directory), results), nl=False)

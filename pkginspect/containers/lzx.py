@@ -1,0 +1,107 @@
+"""LZX cabinet folders, decoded by libarchive (through ``libarchive-c``) one folder at a time.
+
+libarchive decodes whole cabinets, not folders, so we hand it a tiny synthetic cabinet: a header we
+write that declares one folder (the real folder's compression and block count) and one file spanning the
+folder's first ``end`` bytes, followed by the real CFDATA blocks streamed from the original file. The
+cabinet reader keeps its own tables, seeking and limits; libarchive only turns LZX blocks into bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from pkginspect.containers import cabformat as fmt
+from pkginspect.errors import CorruptContainerError, NativeLibraryError
+
+if TYPE_CHECKING:
+    from pkginspect.containers.cab import CabFolder, CabinetReader
+
+FEED_CHUNK = 256 * 1024
+OUTPUT_CHUNK = 256 * 1024
+INSTALL_HINT = "install libarchive (Debian/Ubuntu: apt-get install libarchive13) and pip install libarchive-c"
+
+
+def _libarchive(where: str) -> object:
+    try:
+        import libarchive
+        import libarchive.exception
+        import libarchive.read
+    except (ImportError, OSError, AttributeError) as exc:
+        raise NativeLibraryError(
+            where, f"LZX needs libarchive, which could not be loaded ({exc}); {INSTALL_HINT}"
+        ) from exc
+    return libarchive
+
+
+def synthetic_header(folder: CabFolder, data_reserve: int, end: int, data_size: int) -> bytes:
+    """A one-folder, one-file cabinet header whose data area is the real folder's blocks."""
+    name = b"folder\0"
+    reserve = fmt.CFHEADER_RESERVE.pack(0, 0, data_reserve) if data_reserve else b""
+    flags = fmt.FLAG_RESERVE_PRESENT if data_reserve else 0
+    coff_files = fmt.CFHEADER.size + len(reserve) + fmt.CFFOLDER.size
+    data_start = coff_files + fmt.CFFILE.size + len(name)
+    head = fmt.CFHEADER.pack(
+        fmt.SIGNATURE, 0, data_start + data_size, 0, coff_files, 0, 3, 1, 1, 1, flags, 0, 0
+    )
+    # date 1980-01-01 00:00:00 (0x21, 0): a valid DOS date so libarchive accepts the entry.
+    entry = fmt.CFFILE.pack(end, 0, 0, 0x21, 0, 0) + name
+    return head + reserve + fmt.CFFOLDER.pack(data_start, folder.block_count, folder.type_compress) + entry
+
+
+class _Feed(io.RawIOBase):
+    """The synthetic header followed by the folder's blocks read from the real cabinet."""
+
+    def __init__(self, reader: CabinetReader, header: bytes, start: int, stop: int) -> None:
+        self._reader = reader
+        self._header = memoryview(header)
+        self._position = start
+        self._stop = stop
+        self.consumed = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._header:
+            count = min(len(buffer), len(self._header))
+            buffer[:count] = self._header[:count]
+            self._header = self._header[count:]
+            return count
+        count = min(len(buffer), self._stop - self._position)
+        if count <= 0:
+            return 0
+        data = self._reader.read_at(self._position, count, "LZX folder data") if count else b""
+        buffer[: len(data)] = data
+        self._position += len(data)
+        self.consumed += len(data)
+        return len(data)
+
+
+def decode_folder(reader: CabinetReader, folder: CabFolder, end: int, where: str) -> Iterator[bytes]:
+    """Yield the uncompressed bytes of an LZX folder from its start up to ``end``."""
+    _libarchive(where)
+    import libarchive.exception
+    import libarchive.read
+
+    stop = reader.header.cabinet_size
+    header = synthetic_header(folder, reader.header.data_reserve, end, stop - folder.data_offset)
+    feed = _Feed(reader, header, folder.data_offset, stop)
+    produced = 0
+    try:
+        with libarchive.read.stream_reader(feed, format_name="cab", block_size=FEED_CHUNK) as archive:
+            for entry in archive:
+                for chunk in entry.get_blocks(OUTPUT_CHUNK):
+                    produced += len(chunk)
+                    reader.budget.charge(where, len(chunk))
+                    reader.budget.check_ratio(where, produced, feed.consumed)
+                    yield chunk
+                break
+    except libarchive.exception.ArchiveError as exc:
+        message = str(getattr(exc, "msg", None) or exc).strip()
+        raise CorruptContainerError(where, f"LZX folder {folder.index} could not be decoded: {message}") from exc
+    if produced < end:
+        raise CorruptContainerError(
+            where, f"LZX folder {folder.index} ends after {produced} of {end} bytes (truncated or corrupt)"
+        )

@@ -1,0 +1,271 @@
+r"""A package as a tree of containers: open by magic, walk nested archives, reach members by nested path.
+
+A nested path joins container levels with ``!``: ``KB.msu!Windows6.1-KB4538483-x64.cab!update.mum`` is
+written ``Windows6.1-KB4538483-x64.cab!update.mum`` relative to the package. Inside one level, ``/`` and
+``\`` both separate folders and names match case-insensitively (as on Windows). As a convenience, ``/``
+may also stand for ``!`` when a prefix names a nested container (``inner.cab/update.mum``).
+
+Walking descends into members named ``*.cab``, ``*.msu``, ``*.wim`` or ``*.esd`` whose first bytes are a
+cabinet or WIM signature (the name only decides whether to look; the bytes decide the format), so listing a
+package never inflates payload folders. Any member can be opened as a container by naming it before ``!``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from pkginspect.containers.base import SNIFF_BYTES, Container, Member, describe_unknown, sniff
+from pkginspect.containers.cab import CabinetReader
+from pkginspect.containers.limits import Budget, Limits, exceeded
+from pkginspect.containers.streams import COPY_CHUNK, ReopeningStream
+from pkginspect.errors import ContainerError, MemberNotFoundError, PkgInspectError
+
+SEPARATOR = "!"
+NESTED_SUFFIXES = (".cab", ".msu", ".wim", ".esd")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One member seen while walking a package, with its nested path and depth."""
+
+    path: str
+    """Nested path from the package root, levels joined with ``!``."""
+    member: Member
+    depth: int
+    """0 for members of the package itself, 1 inside a nested container, …"""
+    container: str | None = None
+    """``"cab"`` or ``"wim"`` when the member is itself a container that the walk descended into."""
+
+
+def join(*levels: str) -> str:
+    """Join container levels into a nested path."""
+    return SEPARATOR.join(level for level in levels if level)
+
+
+def _normal(name: str) -> str:
+    return name.replace("\\", "/").strip("/").casefold()
+
+
+def open_container(path: str | os.PathLike[str], budget: Budget | None = None) -> Container:
+    """Open a file on disk as a cabinet or WIM, chosen by its first bytes."""
+    source = os.fspath(path)
+    try:
+        info = os.stat(source)
+    except FileNotFoundError:
+        raise PkgInspectError(source, "no such file") from None
+    except OSError as exc:
+        raise PkgInspectError(source, f"cannot read: {exc.strerror}") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise PkgInspectError(source, "is a directory, not a package file")
+    if not stat.S_ISREG(info.st_mode):
+        raise PkgInspectError(source, "is not a regular file")
+    budget = budget or Budget()
+    try:
+        stream = open(source, "rb")  # noqa: SIM115 - owned by the reader
+    except OSError as exc:
+        raise PkgInspectError(source, f"cannot open: {exc.strerror}") from exc
+    head = stream.read(SNIFF_BYTES)
+    kind = sniff(head)
+    if kind == "cab":
+        try:
+            return CabinetReader(stream, source, size=info.st_size, budget=budget, owns_stream=True)
+        except BaseException:
+            stream.close()
+            raise
+    stream.close()
+    if kind == "wim":
+        from pkginspect.containers.wim import WimReader
+
+        return WimReader(source, source, budget=budget)
+    raise describe_unknown(source, head)
+
+
+class Package:
+    """An update package opened for reading: its root container and every container nested in it.
+
+    Limits apply to everything done through one ``Package`` (its budget counts all inflated bytes).
+    Use it as a context manager, or call ``close()``.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], limits: Limits | None = None) -> None:
+        self.path = os.fspath(path)
+        self.limits = limits or Limits()
+        self.budget = Budget(self.limits)
+        self.root = open_container(self.path, self.budget)
+        self.kind = self.root.kind
+        self.size = os.path.getsize(self.path)
+        self._nested: dict[str, Container] = {}
+        self._spooled: list[str] = []
+
+    def __enter__(self) -> Package:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every container opened and remove any spooled temporary file."""
+        for container in reversed(list(self._nested.values())):
+            container.close()
+        self._nested.clear()
+        self.root.close()
+        for spooled in self._spooled:
+            shutil.rmtree(spooled, ignore_errors=True)
+        self._spooled.clear()
+
+    # -- navigation ---------------------------------------------------------------------------------
+
+    @property
+    def members(self) -> Sequence[Member]:
+        """The package's own (top-level) members."""
+        return self.root.members
+
+    def container(self, path: str = "") -> Container:
+        """The container at nested path ``path`` (``""`` is the package itself)."""
+        if not path:
+            return self.root
+        parent, member = self.resolve(path)
+        key = join(*(self._key(parent), member.name))
+        if key in self._nested:
+            return self._nested[key]
+        depth = key.count(SEPARATOR) + 1
+        if depth > self.limits.max_depth:
+            raise exceeded(key, f"nesting depth {depth}", "max_depth")
+        child = self._open_nested(parent, member, f"{self.path}{SEPARATOR}{key}")
+        self._nested[key] = child
+        return child
+
+    def _key(self, container: Container) -> str:
+        if container is self.root:
+            return ""
+        for key, value in self._nested.items():
+            if value is container:
+                return key
+        raise AssertionError("container not opened through this package")
+
+    def resolve(self, path: str) -> tuple[Container, Member]:
+        """Find the container holding the member at nested ``path``, and that member."""
+        levels = [level for level in path.split(SEPARATOR)]
+        if not all(levels):
+            raise MemberNotFoundError(f"{self.path}{SEPARATOR}{path}", "empty level in member path")
+        container = self.root
+        for position, level in enumerate(levels):
+            container, member, rest = self._find(container, level)
+            remaining = ([rest] if rest else []) + levels[position + 1 :]
+            if not remaining:
+                return container, member
+            container = self.container(join(self._key(container), member.name))
+            if rest:
+                # ``a.cab/inner`` shorthand: keep resolving the rest of this level inside ``a.cab``.
+                return self._resolve_from(container, SEPARATOR.join(remaining))
+        raise AssertionError("unreachable")
+
+    def _resolve_from(self, container: Container, path: str) -> tuple[Container, Member]:
+        prefix = self._key(container)
+        return self.resolve(join(prefix, path))
+
+    def _find(self, container: Container, level: str) -> tuple[Container, Member, str]:
+        wanted = _normal(level)
+        by_name = {_normal(m.name): m for m in reversed(container.members)}
+        if wanted in by_name:
+            return container, by_name[wanted], ""
+        parts = wanted.split("/")
+        for cut in range(len(parts) - 1, 0, -1):
+            head = "/".join(parts[:cut])
+            member = by_name.get(head)
+            if member is not None and not member.is_dir:
+                return container, member, "/".join(parts[cut:])
+        close = difflib.get_close_matches(wanted, list(by_name), n=1)
+        hint = f" (did you mean {by_name[close[0]].name!r}?)" if close else ""
+        raise MemberNotFoundError(container.source, f"no member named {level!r}{hint}")
+
+    def _open_nested(self, parent: Container, member: Member, source: str) -> Container:
+        head = self._head(parent, member)
+        kind = sniff(head)
+        if kind == "cab":
+            raw = parent.open(member)
+            if raw.seekable():
+                stream: BinaryIO = raw
+            else:
+                raw.close()
+                opener = ReopeningStream(lambda: parent.open(member), member.size)
+                stream = io.BufferedReader(opener, buffer_size=COPY_CHUNK)
+            try:
+                return CabinetReader(stream, source, size=member.size, budget=self.budget, owns_stream=True)
+            except BaseException:
+                stream.close()
+                raise
+        if kind == "wim":
+            from pkginspect.containers.wim import WimReader
+
+            return WimReader(self._spool(parent, member), source, budget=self.budget)
+        raise describe_unknown(source, head)
+
+    def _head(self, parent: Container, member: Member) -> bytes:
+        if member.is_dir:
+            raise ContainerError(f"{parent.source}: {member.name}", "is a directory, not a container")
+        with parent.open(member) as stream:
+            return stream.read(SNIFF_BYTES)
+
+    def _spool(self, parent: Container, member: Member) -> str:
+        """Copy a nested WIM to a private temporary file: wimlib reads WIMs only by path."""
+        workdir = tempfile.mkdtemp(prefix="pkginspect-")
+        self._spooled.append(workdir)
+        target = os.path.join(workdir, "nested.wim")
+        with parent.open(member) as source, open(target, "wb") as out:
+            shutil.copyfileobj(source, out, COPY_CHUNK)
+        return target
+
+    # -- reading ------------------------------------------------------------------------------------
+
+    def open(self, path: str) -> BinaryIO:
+        """A stream of the member at nested ``path``."""
+        container, member = self.resolve(path)
+        if member.is_dir:
+            raise ContainerError(f"{container.source}: {member.name}", "is a directory")
+        return container.open(member)
+
+    def read(self, path: str, max_size: int | None = None) -> bytes:
+        """The bytes of the member at ``path``; refuse members larger than ``max_size`` when given."""
+        container, member = self.resolve(path)
+        if max_size is not None and member.size > max_size:
+            raise exceeded(
+                f"{container.source}: {member.name}", f"member size {member.size} bytes", "max_member_size"
+            )
+        with self.open(path) as stream:
+            return stream.read()
+
+    def is_container(self, path: str) -> str | None:
+        """``"cab"``/``"wim"`` when the member at ``path`` is a cabinet or WIM, else None."""
+        container, member = self.resolve(path)
+        if member.is_dir or member.size < SNIFF_BYTES:
+            return None
+        return sniff(self._head(container, member))
+
+    def walk(self, path: str = "", recursive: bool = True) -> Iterator[Entry]:
+        """Every member under ``path``; with ``recursive``, nested containers are entered (see module doc)."""
+        yield from self._walk(path, recursive, 0)
+
+    def _walk(self, prefix: str, recursive: bool, depth: int) -> Iterator[Entry]:
+        container = self.container(prefix)
+        for member in container.members:
+            path = join(prefix, member.name)
+            kind = None
+            if recursive and not member.is_dir and member.name.lower().endswith(NESTED_SUFFIXES):
+                kind = sniff(self._head(container, member)) if member.size >= SNIFF_BYTES else None
+            yield Entry(path, member, depth, kind)
+            if kind is not None:
+                yield from self._walk(path, recursive, depth + 1)
+
+
+def open_package(path: str | os.PathLike[str], limits: Limits | None = None) -> Package:
+    """Open an update package (.msu, .cab or WIM) for listing and reading; sniffed by magic, not name."""
+    return Package(path, limits)

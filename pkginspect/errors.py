@@ -1,0 +1,82 @@
+"""The one error hierarchy of pkginspect: every deliberate failure is a PkgInspectError."""
+
+from __future__ import annotations
+
+import os
+
+
+class PkgInspectError(Exception):
+    """Base of every error pkginspect raises on purpose.
+
+    ``source`` names the file (or nested member path) the error is about; ``str(error)`` is
+    ``"<source>: <message>"`` so every message names what it concerns.
+    """
+
+    def __init__(self, source: str | os.PathLike[str] | None, message: str) -> None:
+        self.source = os.fspath(source) if source is not None else None
+        self.message = message
+        super().__init__(f"{self.source}: {message}" if self.source else message)
+
+
+class ContainerError(PkgInspectError):
+    """Something went wrong reading bytes out of an archive."""
+
+
+class CorruptContainerError(ContainerError):
+    """The archive is damaged: truncated, inconsistent tables, bad checksums, bad compressed data."""
+
+
+class UnsupportedContainerError(ContainerError):
+    """The archive is valid but uses something pkginspect does not read (format, compression, spanning)."""
+
+
+class LimitExceededError(ContainerError):
+    """A resource limit (size, ratio, count, depth) was hit; the message names the limit and how to raise it."""
+
+    def __init__(self, source: str | os.PathLike[str] | None, message: str, limit: str) -> None:
+        self.limit = limit
+        super().__init__(source, message)
+
+
+class NativeLibraryError(ContainerError):
+    """A native library pkginspect needs is missing or unusable; the message names the package to install."""
+
+
+class MemberNotFoundError(ContainerError):
+    """A member path does not exist in the package."""
+
+
+class ExtractionError(ContainerError):
+    """Extraction refused to write something (a name escaping the target, a collision)."""
+
+
+class MetadataError(PkgInspectError):
+    """A metadata file (mum, manifest, WSUS XML, pkgProperties, …) is malformed or hostile."""
+
+
+class CalendarError(PkgInspectError):
+    """A release calendar file is invalid."""
+
+
+class FactsError(PkgInspectError):
+    """A machine facts file or export is invalid."""
+
+
+class RuleError(PkgInspectError):
+    """A rules file is invalid."""
+
+
+__all__ = [
+    "CalendarError",
+    "ContainerError",
+    "CorruptContainerError",
+    "ExtractionError",
+    "FactsError",
+    "LimitExceededError",
+    "MemberNotFoundError",
+    "MetadataError",
+    "NativeLibraryError",
+    "PkgInspectError",
+    "RuleError",
+    "UnsupportedContainerError",
+]

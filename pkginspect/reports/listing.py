@@ -1,0 +1,69 @@
+"""Text and JSON renderings of a package's member tree (``pkginspect ls``) and of extraction results."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from pkginspect.containers import Entry, Extracted
+
+
+def _size(count: int) -> str:
+    value = float(count)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def entry_dict(entry: Entry) -> dict[str, object]:
+    """Plain JSON-able data for one listed member."""
+    member = entry.member
+    return {
+        "path": entry.path,
+        "name": member.name,
+        "size": member.size,
+        "compression": member.compression,
+        "depth": entry.depth,
+        "is_dir": member.is_dir,
+        "container": entry.container,
+        "folder": member.folder,
+        "modified": member.modified.isoformat() if member.modified else None,
+    }
+
+
+def listing_json(package: str, kind: str, size: int, entries: Sequence[Entry]) -> str:
+    """The listing as a JSON document."""
+    document = {"package": package, "kind": kind, "size": size, "members": [entry_dict(e) for e in entries]}
+    return json.dumps(document, indent=2) + "\n"
+
+
+def listing_text(package: str, kind: str, size: int, entries: Sequence[Entry]) -> str:
+    """The listing as an indented tree: size, compression, name; nested containers marked."""
+    lines = [f"{package}  ({kind}, {_size(size)}, {len(entries)} members)"]
+    for entry in entries:
+        member = entry.member
+        marker = f"  [{entry.container}]" if entry.container else ("/" if member.is_dir else "")
+        indent = "  " * entry.depth
+        lines.append(f"{_size(member.size):>10}  {member.compression:<9} {indent}{member.name}{marker}")
+    return "\n".join(lines) + "\n"
+
+
+def extraction_text(destination: str, results: Sequence[Extracted]) -> str:
+    """One line per written file, with notes on sanitised or renamed names."""
+    lines = []
+    for item in results:
+        note = f"  ({item.note})" if item.note else ""
+        lines.append(f"{_size(item.size):>10}  {item.target}{note}")
+    lines.append(f"{len(results)} files written to {destination}")
+    return "\n".join(lines) + "\n"
+
+
+def extraction_json(destination: str, results: Sequence[Extracted]) -> str:
+    """Extraction results as JSON."""
+    document = {
+        "destination": destination,
+        "files": [{"member": r.member, "target": r.target, "size": r.size, "note": r.note} for r in results],
+    }
+    return json.dumps(document, indent=2) + "\n"
