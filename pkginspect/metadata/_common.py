@@ -1,0 +1,248 @@
+"""Building blocks shared by the metadata parsers: input reading, attribute maps, identities, JSON export."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import enum
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, Protocol
+
+from pkginspect.errors import MetadataError
+
+
+class SupportsRead(Protocol):
+    """A binary stream: anything with ``read(size) -> bytes`` (files, ``BytesIO``, archive member streams)."""
+
+    def read(self, size: int, /) -> bytes:
+        """Return up to ``size`` bytes; ``b""`` at the end."""
+        ...
+
+
+#: What every parser accepts: the file's bytes, or a binary stream positioned at its start.
+Data = bytes | bytearray | memoryview | SupportsRead
+
+#: Default upper bound on the size of one metadata file (the largest real one seen is well under 1 MiB).
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+
+_KB_RE = re.compile(r"KB(\d{4,8})", re.IGNORECASE)
+_TRUE = frozenset({"true", "yes", "1"})
+_FALSE = frozenset({"false", "no", "0"})
+
+
+def read_bounded(data: Data, source: str, max_bytes: int) -> bytes:
+    """Return ``data`` as bytes, refusing anything longer than ``max_bytes``.
+
+    A stream is read at most ``max_bytes + 1`` bytes, so an oversized member is never loaded whole.
+    """
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        size = len(data) if not isinstance(data, memoryview) else data.nbytes
+        if size > max_bytes:
+            raise MetadataError(source, f"too large: {size} bytes, the limit is {max_bytes} bytes")
+        return bytes(data)
+    buffer = bytearray()
+    # Raw streams may return short reads; keep reading until EOF or one byte past the limit.
+    while len(buffer) <= max_bytes:
+        chunk = data.read(max_bytes + 1 - len(buffer))
+        if not isinstance(chunk, (bytes, bytearray)):
+            raise TypeError(f"{source}: expected a binary stream, got {type(chunk).__name__}")
+        if not chunk:
+            break
+        buffer += chunk
+    if len(buffer) > max_bytes:
+        raise MetadataError(source, f"too large: more than {max_bytes} bytes, the limit is {max_bytes} bytes")
+    return bytes(buffer)
+
+
+class Attributes(Mapping[str, str]):
+    """An immutable, hashable, ordered mapping of XML attribute (or key/value) pairs."""
+
+    __slots__ = ("_index", "_items")
+
+    def __init__(self, items: Mapping[str, str] | tuple[tuple[str, str], ...] = ()) -> None:
+        """Build from a mapping or a tuple of ``(key, value)`` pairs; order is kept."""
+        pairs = tuple(items.items()) if isinstance(items, Mapping) else tuple(items)
+        self._items: tuple[tuple[str, str], ...] = pairs
+        self._index: dict[str, str] = dict(pairs)
+
+    def __getitem__(self, key: str) -> str:
+        """Return the value of ``key``."""
+        return self._index[key]
+
+    def __iter__(self) -> Iterator[str]:
+        """Iterate the keys in document order."""
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        """Return the number of keys."""
+        return len(self._index)
+
+    def __hash__(self) -> int:
+        """Hash by content, so records holding attributes stay hashable."""
+        return hash(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        """Compare by content with any mapping."""
+        if isinstance(other, Mapping):
+            return dict(self.items()) == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        """Show the pairs like a dict."""
+        return f"Attributes({self._index!r})"
+
+
+class MetadataRecord(Protocol):
+    """What every top-level record offers: the member it came from and plain JSON-able data."""
+
+    @property
+    def source(self) -> str:
+        """The member path the record was parsed from."""
+        ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able data."""
+        ...
+
+
+def parse_version(text: str | None) -> tuple[int, ...] | None:
+    """Parse a dotted version such as ``6.1.7601.24553`` into a tuple of ints; None if it is not one."""
+    if not text:
+        return None
+    parts = text.strip().split(".")
+    if not all(part.isdigit() and part.isascii() for part in parts):
+        return None
+    return tuple(int(part) for part in parts)
+
+
+def kb_from_text(*texts: str | None) -> int | None:
+    """Return the first KB number (``KB4538483`` → 4538483) found in any of ``texts``, or None."""
+    for text in texts:
+        if text:
+            match = _KB_RE.search(text)
+            if match:
+                return int(match.group(1))
+    return None
+
+
+def parse_bool(text: str | None) -> bool | None:
+    """Parse ``true``/``false`` (also yes/no, 1/0, any case); None when absent or anything else."""
+    if text is None:
+        return None
+    value = text.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    return None
+
+
+def parse_int(text: str | None) -> int | None:
+    """Parse a decimal integer leniently; None when absent or not a number."""
+    if text is None:
+        return None
+    value = text.strip()
+    if value.startswith(("-", "+")):
+        sign, digits = value[0], value[1:]
+    else:
+        sign, digits = "", value
+    if not digits.isdigit() or not digits.isascii():
+        return None
+    return int(sign + digits)
+
+
+def parse_datetime(text: str | None) -> _dt.datetime | None:
+    """Parse the ISO-8601 timestamps of update metadata (``2020-05-01T22:03:26Z``, 7 fraction digits too)."""
+    if not text:
+        return None
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    # Python before 3.11 accepts only 3 or 6 fraction digits; WSUS writes 7.
+    value = re.sub(r"(\.\d{6})\d+", r"\1", value)
+    value = re.sub(r"\.(\d{1,5})(?=$|[+-])", lambda m: "." + m.group(1).ljust(6, "0"), value)
+    try:
+        return _dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class UnknownElement:
+    """An XML element a parser did not interpret, kept so nothing is silently lost."""
+
+    tag: str
+    """Local name of the element."""
+    parent: str
+    """Local name of the element it sat in."""
+    attributes: Attributes
+    """Its attributes (local names)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AssemblyIdentity:
+    """An ``<assemblyIdentity>``: the name and coordinates of a package or component."""
+
+    name: str
+    version: str | None = None
+    language: str | None = None
+    processor_architecture: str | None = None
+    public_key_token: str | None = None
+    build_type: str | None = None
+    version_scope: str | None = None
+    type: str | None = None
+    """The ``type`` attribute (``driverUpdate``, ``win32``…), when present."""
+    attributes: Attributes = dataclasses.field(default_factory=Attributes)
+    """Every attribute as written, including those with a field above."""
+
+    @property
+    def version_tuple(self) -> tuple[int, ...] | None:
+        """The version as a tuple of ints, or None when absent or not numeric."""
+        return parse_version(self.version)
+
+    @property
+    def kb(self) -> int | None:
+        """The KB number in the name (``Package_for_KB4538483_SP1`` → 4538483), or None."""
+        return kb_from_text(self.name)
+
+    @property
+    def key(self) -> str:
+        """The CBS key ``name~token~arch~lang~version`` (absent parts and ``neutral`` left empty)."""
+        language = "" if (self.language or "").lower() == "neutral" else (self.language or "")
+        return "~".join(
+            (
+                self.name,
+                self.public_key_token or "",
+                self.processor_architecture or "",
+                language,
+                self.version or "",
+            )
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able data."""
+        return to_jsonable(self)
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert records, tuples, mappings, dates and enums into plain JSON-able data, recursively."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: to_jsonable(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(key): to_jsonable(item) for key, item in value.items()}
+    if isinstance(value, (tuple, list, frozenset, set)):
+        return [to_jsonable(item) for item in value]
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (bytes, bytearray)):
+        return value.hex()
+    return value
+
+
+def member_basename(source: str) -> str:
+    """Return the last path component of a member path (``a.msu!x.cab!core/12`` → ``12``), any separator."""
+    tail = source.rsplit("!", 1)[-1].replace("\\", "/")
+    return tail.rstrip("/").rsplit("/", 1)[-1]
