@@ -18,25 +18,33 @@ from pkginspect.errors import (
     RuleError,
     UnsupportedContainerError,
 )
+from pkginspect.package import CbsPackage, Component, Fact, MemberInfo, SubPackage, UpdatePackage, inspect
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CalendarError",
+    "CbsPackage",
+    "Component",
     "ContainerError",
     "CorruptContainerError",
     "ExtractionError",
+    "Fact",
     "FactsError",
     "LimitExceededError",
     "Limits",
+    "MemberInfo",
     "MemberNotFoundError",
     "MetadataError",
     "NativeLibraryError",
     "Package",
     "PkgInspectError",
     "RuleError",
+    "SubPackage",
     "UnsupportedContainerError",
+    "UpdatePackage",
     "__version__",
     "extract",
+    "inspect",
     "open_package",
 ]

@@ -143,3 +143,36 @@ def extract_command(
         results = extract(opened, directory, members, recursive=recursive, overwrite=overwrite)
     render = extraction_json if output_format == "json" else extraction_text
     click.echo(render(os.fspath(directory), results), nl=False)
+
+
+@main.command("inspect")
+@click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=str))
+@_format_option("text", "json")
+@click.option("--members", is_flag=True, help="Include the member tree.")
+@click.option("--components", is_flag=True, help="Read component manifests too (slow on real cumulative updates).")
+@click.option("--no-hash", is_flag=True, help="Skip the sha256 of each package file.")
+@limit_options
+def inspect_command(
+    packages: tuple[str, ...], output_format: str, members: bool, components: bool, no_hash: bool, **options: Any
+) -> None:
+    """Show what is inside update packages: KB, title, restart, build, sub-packages, each fact's source.
+
+    Directories are walked for cabinet and WIM files. A package that cannot be read is reported with its
+    error while the others still print; the exit code is then 3.
+    """
+    from pkginspect.package import find_packages, inspect
+    from pkginspect.reports.inspect import inspect_json, inspect_text
+
+    limits = _limits(options)
+    results, errors = [], []
+    for path in find_packages(packages):
+        try:
+            results.append(inspect(path, limits=limits, components=components, sha256=not no_hash))
+        except PkgInspectError as error:
+            errors.append((path, str(error)))
+    render = inspect_json if output_format == "json" else inspect_text
+    click.echo(render(results, errors, members=members, components=components), nl=False)
+    if errors:
+        for _, message in errors:
+            click.echo(f"pkginspect: error: {message}", err=True)
+        sys.exit(EXIT_BAD_INPUT)

@@ -105,10 +105,10 @@ class _Writer:
             if not os.path.lexists(current):
                 os.mkdir(current)
         final = os.path.join(current, parts[-1])
-        if not os.path.realpath(final).startswith(self.root + os.sep):
-            raise ExtractionError(member, f"refusing to write outside {self.root}")
         if os.path.islink(final):
             raise ExtractionError(member, f"refusing to replace symbolic link {final}")
+        if not os.path.realpath(final).startswith(self.root + os.sep):
+            raise ExtractionError(member, f"refusing to write outside {self.root}")
         if os.path.lexists(final):
             if not self.overwrite or os.path.isdir(final):
                 raise ExtractionError(member, f"{final} already exists (use --overwrite to replace files)")
