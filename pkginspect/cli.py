@@ -157,8 +157,8 @@ def inspect_command(
 ) -> None:
     """Show what is inside update packages: KB, title, restart, build, sub-packages, each fact's source.
 
-    Directories are walked for cabinet and WIM files. A package that cannot be read is reported with its
-    error while the others still print; the exit code is then 3.
+    Directories are walked for cabinet and WIM files. A package that cannot be read, or whose metadata
+    cannot be, is reported with its error while the others still print; the exit code is then 3.
     """
     from pkginspect.package import find_packages, inspect
     from pkginspect.reports.inspect import inspect_json, inspect_text
@@ -172,6 +172,8 @@ def inspect_command(
             errors.append((path, str(error)))
     render = inspect_json if output_format == "json" else inspect_text
     click.echo(render(results, errors, members=members, components=components), nl=False)
+    # Unreadable metadata inside an otherwise readable package is bad input too.
+    errors += [(r.path, f"{r.path}!{problem}") for r in results for problem in r.problems]
     if errors:
         for _, message in errors:
             click.echo(f"pkginspect: error: {message}", err=True)

@@ -433,11 +433,11 @@ def _cbs_package(
     build = None
     target = None
     version_build = products.build_of_version(identity.version)
-    if version_build and kind in ("cumulative", "servicing-stack", "revised-fix", "dotnet"):
+    # .NET package versions follow the framework, not Windows: their target build comes from the parents.
+    if version_build and kind in ("cumulative", "servicing-stack", "revised-fix"):
         number, ubr = version_build
         target = Fact(number, manifest.source)
-        if kind in ("cumulative", "servicing-stack", "revised-fix"):
-            build = Fact(f"{number}.{ubr}", manifest.source)
+        build = Fact(f"{number}.{ubr}", manifest.source)
     if target is None:
         for group in manifest.parents:
             for parent in group.identities:

@@ -1,0 +1,136 @@
+"""Container benchmarks: pkginspect against cabextract and bsdtar on the same generated files, in one run.
+
+    python -m tests.benchmarks [--size 1G] [--repetitions 3] [--work DIR] [--only CASE]
+
+Inputs come from the fixture generator (``python -m fixtures big``, streaming, any size). Each case runs
+every tool ``--repetitions`` times and prints the median wall time, the ratio to pkginspect and each tool's
+peak RSS (its own, measured with ``wait4``), as Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.benchmarks.harness import Measurement, measure, table
+from tests.shared import shared_dir
+
+PY = sys.executable
+Case = Callable[[Path, int], list[tuple[str, list[str]]]]
+
+
+def _generate(work: Path, size: str, layout: str) -> Path:
+    target = work / f"big-{layout}-{size}.cab"
+    if not target.exists():
+        subprocess.run(
+            [PY, "-m", "fixtures", "big", "--size", size, "--out", str(target), "--layout", layout], check=True
+        )
+    return target
+
+
+def _members(path: Path) -> list[str]:
+    from pkginspect.containers import open_package
+
+    with open_package(path) as package:
+        return [m.name for m in package.members]
+
+
+def _out(work: Path, tool: str) -> str:
+    folder = work / f"out-{tool}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    return str(folder)
+
+
+def case_list(work: Path, big: Path) -> list[tuple[str, list[str]]]:
+    """List every member of the big cabinet (tables only)."""
+    return [
+        ("pkginspect", [PY, "-m", "pkginspect", "ls", "--no-recursive", str(big)]),
+        ("cabextract", ["cabextract", "-l", str(big)]),
+        ("bsdtar", ["bsdtar", "-tf", str(big)]),
+    ]
+
+
+def case_last_member_same_folder(work: Path, big: Path) -> list[tuple[str, list[str]]]:
+    """Extract the last member when everything shares one folder (a full inflate)."""
+    last = _members(big)[-1]
+    return [
+        ("pkginspect", [PY, "-m", "pkginspect", "extract", str(big), last, "-d", _out(work, "p"), "--overwrite"]),
+        ("cabextract", ["cabextract", "-q", "-F", last, "-d", _out(work, "c"), str(big)]),
+        ("bsdtar", ["bsdtar", "-xf", str(big), "-C", _out(work, "b"), last]),
+    ]
+
+
+def case_member_own_folder(work: Path, big: Path) -> list[tuple[str, list[str]]]:
+    """Extract a small member that sits in its own folder (a seek past the payload)."""
+    names = _members(big)
+    small = next(n for n in names if n.lower().endswith(".txt") or n.lower().endswith(".xml"))
+    return [
+        ("pkginspect", [PY, "-m", "pkginspect", "extract", str(big), small, "-d", _out(work, "p"), "--overwrite"]),
+        ("cabextract", ["cabextract", "-q", "-F", small, "-d", _out(work, "c"), str(big)]),
+        ("bsdtar", ["bsdtar", "-xf", str(big), "-C", _out(work, "b"), small]),
+    ]
+
+
+def case_lzx(work: Path, _big: Path) -> list[tuple[str, list[str]]]:
+    """Extract an LZX:21 cabinet completely (libmspack corpus, 14.7 MB inflated)."""
+    shared = shared_dir()
+    if shared is None:
+        return []
+    lzx = shared / "samples" / "cab-corpus" / "cabextract" / "cabs" / "large-files-cab.cab"
+    return [
+        ("pkginspect", [PY, "-m", "pkginspect", "extract", str(lzx), "-d", _out(work, "p"), "--overwrite"]),
+        ("cabextract", ["cabextract", "-q", "-d", _out(work, "c"), str(lzx)]),
+        ("bsdtar", ["bsdtar", "-xf", str(lzx), "-C", _out(work, "b")]),
+    ]
+
+
+def run(cases: dict[str, tuple[str, Case]], work: Path, size: str, repetitions: int) -> str:
+    """Run the chosen cases and return the Markdown report."""
+    report = [f"## Container benchmarks ({size} inputs, median of {repetitions})", ""]
+    for name, (layout, case) in cases.items():
+        big = _generate(work, size, layout) if layout else Path()
+        commands = case(work, big)
+        if not commands:
+            report.append(f"### {name}\n\nskipped (input not available)\n")
+            continue
+        results: list[Measurement] = [
+            measure(tool, argv, repetitions) for tool, argv in commands if shutil.which(argv[0]) or argv[0] == PY
+        ]
+        report.append(table(f"{name}: {case.__doc__}", results))
+        print(report[-1], flush=True)
+    return "\n".join(report)
+
+
+CASES: dict[str, tuple[str, Case]] = {
+    "list": ("separate", case_list),
+    "own-folder": ("separate", case_member_own_folder),
+    "same-folder": ("same", case_last_member_same_folder),
+    "lzx": ("", case_lzx),
+}
+
+
+def main() -> None:
+    """Parse arguments and run."""
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__)
+    parser.add_argument("--size", default="1G", help="size of generated inputs (e.g. 100M, 1G)")
+    parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument("--work", type=Path, help="folder for inputs and outputs (default: a temporary one)")
+    parser.add_argument("--only", choices=sorted(CASES), action="append", help="run only these cases")
+    args = parser.parse_args()
+    chosen = {k: v for k, v in CASES.items() if not args.only or k in args.only}
+    if args.work:
+        args.work.mkdir(parents=True, exist_ok=True)
+        run(chosen, args.work, args.size, args.repetitions)
+    else:
+        with tempfile.TemporaryDirectory(prefix="pkginspect-bench-") as work:
+            run(chosen, Path(work), args.size, args.repetitions)
+
+
+if __name__ == "__main__":
+    main()
