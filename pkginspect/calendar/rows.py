@@ -1,0 +1,164 @@
+"""Reading a calendar file (CSV or JSON) into raw rows with their locations, checking only its shape."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pkginspect.errors import CalendarError
+
+MAX_CALENDAR_BYTES = 10 * 1024 * 1024
+COLUMNS: tuple[str, ...] = (
+    "product", "month", "type", "date", "build", "kb", "lcu_build", "lcu_kb", "confidence", "note",
+)
+REQUIRED_COLUMNS: tuple[str, ...] = ("product", "month", "type", "date", "build", "kb")
+_JSON_TOP_KEYS = ("releases", "$schema")
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One row or entry as read: where it is (``line 7``, ``entry 3``) and its values by column.
+
+    CSV values are stripped strings; JSON values are whatever the JSON held (checked later).
+    """
+
+    location: str
+    values: dict[str, object]
+
+
+def read_text(path: str | os.PathLike[str], name: str, limit: int = MAX_CALENDAR_BYTES) -> str:
+    """The file's text (UTF-8, optional BOM), refusing files over ``limit`` bytes."""
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(limit + 1)
+    except FileNotFoundError:
+        raise CalendarError(name, "file not found") from None
+    except IsADirectoryError:
+        raise CalendarError(name, "is a directory, not a calendar file") from None
+    except OSError as error:
+        raise CalendarError(name, f"cannot read: {error.strerror or error}") from None
+    if len(data) > limit:
+        raise CalendarError(name, f"too large: more than {limit} bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CalendarError(name, f"not UTF-8 text (bad byte at offset {error.start})") from None
+
+
+def is_json(path: str | os.PathLike[str], text: str) -> bool:
+    """JSON by extension (``.json``), CSV by extension (``.csv``); otherwise JSON when it starts with ``[``/``{``."""
+    suffix = Path(path).suffix.casefold()
+    if suffix in (".json", ".csv"):
+        return suffix == ".json"
+    return text.lstrip()[:1] in ("[", "{")
+
+
+def read_rows(path: str | os.PathLike[str], name: str | None = None) -> list[RawRow]:
+    """Read a CSV or JSON calendar file into raw rows; ``name`` is how errors call the file (default: the path)."""
+    label = os.fspath(path) if name is None else name
+    text = read_text(path, label)
+    if not text.strip():
+        raise CalendarError(label, "empty file")
+    rows = json_rows(text, label) if is_json(path, text) else csv_rows(text, label)
+    if not rows:
+        raise CalendarError(label, "no releases in the file")
+    return rows
+
+
+def _suggest(word: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def csv_rows(text: str, name: str) -> list[RawRow]:
+    """Rows of a CSV calendar: ``#`` lines are comments, the first other line is the header."""
+    numbered = [
+        (number, line) for number, line in enumerate(text.splitlines(keepends=True), 1)
+        if not line.lstrip().startswith("#")
+    ]
+    reader = csv.reader(line for _, line in numbered)
+    header: list[str] | None = None
+    rows: list[RawRow] = []
+    consumed = 0
+    try:
+        for fields in reader:
+            line = numbered[consumed][0]
+            consumed = reader.line_num
+            if not fields or all(not field.strip() for field in fields):
+                continue
+            if header is None:
+                header = _header(fields, name, line)
+                continue
+            if len(fields) != len(header):
+                raise CalendarError(name, f"line {line}: {len(fields)} fields, the header has {len(header)}")
+            rows.append(RawRow(f"line {line}", {key: value.strip() for key, value in zip(header, fields, strict=True)}))
+    except csv.Error as error:
+        raise CalendarError(name, f"line {numbered[consumed][0] if consumed < len(numbered) else '?'}: "
+                                  f"not valid CSV: {error}") from None
+    if header is None:
+        raise CalendarError(name, "empty file (only comments)")
+    return rows
+
+
+def _header(fields: list[str], name: str, line: int) -> list[str]:
+    header = [field.strip().casefold() for field in fields]
+    for column in header:
+        if column not in COLUMNS:
+            raise CalendarError(name, f"line {line}: unknown column {column!r}{_suggest(column, COLUMNS)}")
+        if header.count(column) > 1:
+            raise CalendarError(name, f"line {line}: column {column!r} appears twice")
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise CalendarError(name, f"line {line}: missing required column(s): {', '.join(missing)}")
+    return header
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"key {key!r} appears twice in one object")
+        result[key] = value
+    return result
+
+
+def json_rows(text: str, name: str) -> list[RawRow]:
+    """Entries of a JSON calendar: a list of objects, or ``{"releases": [...]}``; entries are numbered from 1."""
+    try:
+        document = json.loads(text, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as error:
+        raise CalendarError(name, f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    except ValueError as error:  # a duplicate key
+        raise CalendarError(name, f"not valid calendar JSON: {error}") from None
+    except RecursionError:
+        raise CalendarError(name, "not valid calendar JSON: nested too deeply") from None
+    if isinstance(document, dict):
+        extra = [key for key in document if key not in _JSON_TOP_KEYS]
+        if extra:
+            raise CalendarError(name, f"unknown top-level key {extra[0]!r}{_suggest(extra[0], _JSON_TOP_KEYS)}")
+        if "releases" not in document:
+            raise CalendarError(name, "the JSON object has no 'releases' list")
+        document = document["releases"]
+    if not isinstance(document, list):
+        raise CalendarError(name, "expected a JSON list of releases or an object with a 'releases' list")
+    return list(_entries(document, name))
+
+
+def _entries(document: list[Any], name: str) -> Iterator[RawRow]:
+    for index, entry in enumerate(document, 1):
+        location = f"entry {index}"
+        if not isinstance(entry, dict):
+            raise CalendarError(name, f"{location}: expected an object, found {type(entry).__name__}")
+        for key in entry:
+            if key not in COLUMNS:
+                raise CalendarError(name, f"{location}: unknown key {key!r}{_suggest(key, COLUMNS)}")
+        missing = [key for key in REQUIRED_COLUMNS if key not in entry]
+        if missing:
+            raise CalendarError(name, f"{location}: missing required key(s): {', '.join(missing)}")
+        yield RawRow(location, dict(entry))
