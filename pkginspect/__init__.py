@@ -3,6 +3,8 @@
 The public API is what ``__all__`` lists; everything else is internal.
 """
 
+from pkginspect.calendar import Calendar, bundled_calendar, load_calendar
+from pkginspect.classify import Classification, Evidence, classify, classify_batch
 from pkginspect.containers import Limits, Package, extract, open_package
 from pkginspect.errors import (
     CalendarError,
@@ -23,11 +25,14 @@ from pkginspect.package import CbsPackage, Component, Fact, MemberInfo, SubPacka
 __version__ = "0.1.0"
 
 __all__ = [
+    "Calendar",
     "CalendarError",
     "CbsPackage",
+    "Classification",
     "Component",
     "ContainerError",
     "CorruptContainerError",
+    "Evidence",
     "ExtractionError",
     "Fact",
     "FactsError",
@@ -44,7 +49,11 @@ __all__ = [
     "UnsupportedContainerError",
     "UpdatePackage",
     "__version__",
+    "bundled_calendar",
+    "classify",
+    "classify_batch",
     "extract",
     "inspect",
+    "load_calendar",
     "open_package",
 ]

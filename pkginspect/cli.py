@@ -160,21 +160,89 @@ def inspect_command(
     Directories are walked for cabinet and WIM files. A package that cannot be read, or whose metadata
     cannot be, is reported with its error while the others still print; the exit code is then 3.
     """
-    from pkginspect.package import find_packages, inspect
     from pkginspect.reports.inspect import inspect_json, inspect_text
 
-    limits = _limits(options)
-    results, errors = [], []
-    for path in find_packages(packages):
-        try:
-            results.append(inspect(path, limits=limits, components=components, sha256=not no_hash))
-        except PkgInspectError as error:
-            errors.append((path, str(error)))
+    results, errors = _inspect_all(packages, _limits(options), components=components, sha256=not no_hash)
     render = inspect_json if output_format == "json" else inspect_text
     click.echo(render(results, errors, members=members, components=components), nl=False)
+    _exit_on_errors(errors, results)
+
+
+def _inspect_all(paths: tuple[str, ...], limits: Any, **options: Any) -> tuple[list[Any], list[tuple[str, str]]]:
+    """Inspect every package under ``paths``; failures are collected as (path, message), never raised."""
+    from pkginspect.package import find_packages, inspect
+
+    results, errors = [], []
+    for path in find_packages(paths):
+        try:
+            results.append(inspect(path, limits=limits, **options))
+        except PkgInspectError as error:
+            errors.append((path, str(error)))
+    return results, errors
+
+
+def _exit_on_errors(errors: list[tuple[str, str]], results: list[Any]) -> None:
+    """Print each failure on stderr and exit 3 if any package, or any package's metadata, could not be read."""
     # Unreadable metadata inside an otherwise readable package is bad input too.
-    errors += [(r.path, f"{r.path}!{problem}") for r in results for problem in r.problems]
-    if errors:
-        for _, message in errors:
-            click.echo(f"pkginspect: error: {message}", err=True)
+    problems = [*errors, *((r.path, f"{r.path}!{problem}") for r in results for problem in r.problems)]
+    for _, message in problems:
+        click.echo(f"pkginspect: error: {message}", err=True)
+    if problems:
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _calendar_option(function: F) -> F:
+    return click.option(
+        "--calendar", "calendar_files", multiple=True, type=click.Path(dir_okay=False, path_type=str),
+        help="A calendar file (CSV or JSON) merged over the bundled one; repeatable.",
+    )(function)
+
+
+def _load_calendar(files: tuple[str, ...]) -> Any:
+    from pkginspect.calendar import load_calendar
+
+    return load_calendar(files)
+
+
+@main.command("classify")
+@click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=str))
+@_calendar_option
+@_format_option("text", "json")
+@click.option("--no-evidence", is_flag=True, help="Text output: show only the verdict lines.")
+@limit_options
+def classify_command(
+    packages: tuple[str, ...], calendar_files: tuple[str, ...], output_format: str, no_evidence: bool,
+    **options: Any,
+) -> None:
+    """Sort packages into hotpatch, planned/unplanned baseline, LCU, checkpoint, SSU, .NET, other — with evidence.
+
+    Packages given together are classified together (a hotpatch beside a cumulative update of the same month
+    marks that update as the regular channel).
+    """
+    from pkginspect.classify import classify_batch
+    from pkginspect.reports.classify import classify_json, classify_text
+
+    calendar = _load_calendar(calendar_files)
+    results, errors = _inspect_all(packages, _limits(options), sha256=False)
+    classified = classify_batch(results, calendar)
+    if output_format == "json":
+        click.echo(classify_json(classified, errors), nl=False)
+    else:
+        click.echo(classify_text(classified, errors, evidence=not no_evidence), nl=False)
+    _exit_on_errors(errors, results)
+
+
+@main.command("calendar")
+@click.option("--product", help="Only this calendar product (e.g. windows-server-2022-azure-edition).")
+@_calendar_option
+@_format_option("text", "json")
+def calendar_command(product: str | None, calendar_files: tuple[str, ...], output_format: str) -> None:
+    """Show the hotpatch release calendar as pkginspect knows it: a month grid per product."""
+    from pkginspect.reports.calendar import calendar_json, calendar_text
+
+    calendar = _load_calendar(calendar_files)
+    try:
+        text = (calendar_json if output_format == "json" else calendar_text)(calendar, product)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--product") from None
+    click.echo(text, nl=False)
