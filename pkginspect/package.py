@@ -500,10 +500,10 @@ def _assemble(
     )
     build = primary.build if primary else None
     target = primary.target_build if primary else None
+    # Every product shipping the build: one .msu serves both (Windows 11 24H2 and Server 2025 share their
+    # cumulative updates, whatever product the WSUS title names).
     family = products.candidates(target.value if target else None)
-    texts = [title.value if title else None, properties.lookup("ApplicabilityInfo") if properties else None]
-    narrowed = products.narrow(family, texts)
-    product_fact = Fact(narrowed, target.source if target else package.path) if narrowed else None
+    product_fact = Fact(family, target.source if target else package.path) if family else None
     markers = _hotpatch_markers(entries, title, compdbs)
     return UpdatePackage(
         path=package.path,

@@ -1,8 +1,8 @@
 """Windows product families: which products a build number belongs to, and how titles narrow it down.
 
 Product names match the machine facts' ``product`` values (``windows-server-2022``, ``windows-11`` …).
-Several products share a build (Server 2025 and Windows 11 24H2 are both 26100), so a build gives
-candidates, and a package's titles or applicability text pick among them when they say which.
+Several products share a build (Server 2025 and Windows 11 24H2 are both 26100, and share their
+cumulative update files), so a build gives every candidate product.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ BUILDS: dict[int, tuple[tuple[str, ...], str]] = {
     26100: (("windows-11", "windows-server-2025"), "24H2"),
     26200: (("windows-11",), "25H2"),
 }
+
+
 SERVER_WORDS = ("server", "azure edition", "azure stack hci")
 CLIENT_WORDS = ("windows 11", "windows 10", "windows 8.1", "windows 7", "client")
 
@@ -49,9 +51,10 @@ def release_name(build: int | None) -> str | None:
 
 
 def narrow(products: tuple[str, ...], texts: Iterable[str | None]) -> tuple[str, ...]:
-    """Keep the server or client products when the given texts (titles, applicability) name only one side.
+    """Keep the server or client products when the given texts name only one side (for a machine's OS name).
 
-    Returns ``products`` unchanged when the texts say nothing or mention both sides.
+    Returns ``products`` unchanged when the texts say nothing or mention both sides. Not for packages: one
+    package file can serve both sides.
     """
     if len(products) < 2:
         return products
