@@ -21,6 +21,7 @@ from pkginspect.errors import (
     UnsupportedContainerError,
 )
 from pkginspect.package import CbsPackage, Component, Fact, MemberInfo, SubPackage, UpdatePackage, inspect
+from pkginspect.rules import Decision, Machine, Ruleset, evaluate, load_machines, load_ruleset
 
 __version__ = "0.1.0"
 
@@ -32,12 +33,14 @@ __all__ = [
     "Component",
     "ContainerError",
     "CorruptContainerError",
+    "Decision",
     "Evidence",
     "ExtractionError",
     "Fact",
     "FactsError",
     "LimitExceededError",
     "Limits",
+    "Machine",
     "MemberInfo",
     "MemberNotFoundError",
     "MetadataError",
@@ -45,6 +48,7 @@ __all__ = [
     "Package",
     "PkgInspectError",
     "RuleError",
+    "Ruleset",
     "SubPackage",
     "UnsupportedContainerError",
     "UpdatePackage",
@@ -52,8 +56,11 @@ __all__ = [
     "bundled_calendar",
     "classify",
     "classify_batch",
+    "evaluate",
     "extract",
     "inspect",
     "load_calendar",
+    "load_machines",
+    "load_ruleset",
     "open_package",
 ]

@@ -232,7 +232,8 @@ class Ruleset:
             ]
             if not unknown:
                 unknown = [Reason("no-rule", "unknown", "no rule decided this case", ())]
-            return Outcome("unknown", tuple(unknown + reasons), missing)
+            # The reasons of the verdict that would otherwise stand are left out: they may assume the missing facts.
+            return Outcome("unknown", tuple(unknown), missing)
         return Outcome(verdict, tuple(reasons))
 
 

@@ -11,7 +11,8 @@ from typing import Any
 
 AZURE_EDITIONS = frozenset({"serverturbine", "serverturbinecor"})
 ARC_EDITIONS = frozenset({"serverstandard", "serverstandardcor", "serverdatacenter", "serverdatacentercor"})
-CLIENT_EDITIONS = frozenset({"enterprise", "enterprisen", "education", "educationn", "enterprisecloud"})
+# ServerRdsh is the EditionID of Windows 11 Enterprise multi-session (Azure Virtual Desktop), which hotpatches.
+CLIENT_EDITIONS = frozenset({"enterprise", "enterprisen", "education", "educationn", "enterprisecloud", "serverrdsh"})
 NO_PROGRAM = "none"
 PROGRAMS = ("server-2022-azure-edition", "server-2025-azure-edition", "server-2025-arc", "windows-11-enterprise")
 PROGRAM_FACTS = ("product", "edition", "platform")

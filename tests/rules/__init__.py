@@ -1,0 +1,9 @@
+"""Tests of pkginspect.rules: machine facts, their files and importers, and the PowerShell collector."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+MACHINES = REPO / "fixtures" / "machines"
+AZURE = MACHINES / "azure"

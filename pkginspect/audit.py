@@ -1,0 +1,161 @@
+"""``audit``: inspect every package under some paths, classify them together, decide for every machine.
+
+Packages are inspected in parallel (``jobs`` worker processes); a package that cannot be read becomes an
+entry in ``errors`` and the run goes on. The result is plain data, sorted, with one stated generation time
+(``generated``), so every report rendered from it is deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from pkginspect.calendar import Calendar, bundled_calendar
+from pkginspect.classify import Classification, classify_batch
+from pkginspect.containers import Limits
+from pkginspect.errors import PkgInspectError
+from pkginspect.package import UpdatePackage, find_packages, inspect
+from pkginspect.rules.decide import Decision, Evaluator
+from pkginspect.rules.engine import Ruleset
+
+VERDICT_ORDER = ("reboot-required", "reboot-possible", "unknown", "no-reboot", "not-applicable")
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class PackageFailure:
+    """A package that could not be inspected, and why."""
+
+    path: str
+    error: str
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """Everything an audit found: packages, their kinds, machines, every decision, and failures."""
+
+    generated: str
+    """ISO 8601 UTC time the audit ran (tests fix it)."""
+    packages: tuple[UpdatePackage, ...]
+    classifications: tuple[Classification, ...]
+    machines: tuple[Any, ...]
+    decisions: tuple[Decision, ...]
+    errors: tuple[PackageFailure, ...]
+    calendar: Calendar = field(repr=False)
+    sources: tuple[str, ...] = ()
+    """The paths given to the audit."""
+
+    def totals(self) -> dict[str, int]:
+        """Decisions per verdict, every verdict present (zero when none)."""
+        counts = Counter(d.verdict for d in self.decisions)
+        return {verdict: counts.get(verdict, 0) for verdict in VERDICT_ORDER}
+
+    def decision(self, machine: str, package: str) -> Decision | None:
+        """The decision for a machine name and package path."""
+        return next((d for d in self.decisions if d.machine == machine and d.package == package), None)
+
+    def restarts_by_machine(self) -> dict[str, dict[str, int]]:
+        """For each machine, the number of required restarts per release month of the packages covered."""
+        months = {c.package: c.month or "unknown" for c in self.classifications}
+        table: dict[str, dict[str, int]] = {}
+        for decision in self.decisions:
+            row = table.setdefault(decision.machine, {})
+            month = months.get(decision.package, "unknown")
+            row.setdefault(month, 0)
+            if decision.verdict == "reboot-required":
+                row[month] += 1
+        return table
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able data (validates against ``schemas/audit.schema.json``)."""
+        by_path = {c.package: c for c in self.classifications}
+        return {
+            "generated": self.generated,
+            "sources": list(self.sources),
+            "totals": self.totals(),
+            "packages": [
+                {**p.to_dict(members=False), "classification": by_path[p.path].to_dict()} for p in self.packages
+            ],
+            "machines": [_machine_dict(m) for m in self.machines],
+            "decisions": [d.to_dict() for d in self.decisions],
+            "errors": [{"path": e.path, "error": e.error} for e in self.errors],
+        }
+
+
+def _machine_dict(machine: Any) -> dict[str, Any]:
+    if hasattr(machine, "to_dict"):
+        return dict(machine.to_dict())
+    return dict(vars(machine))
+
+
+def _inspect_one(path: str, limits: Limits | None) -> UpdatePackage | PackageFailure:
+    try:
+        return inspect(path, limits=limits, sha256=True)
+    except PkgInspectError as error:
+        return PackageFailure(path, str(error))
+
+
+def inspect_paths(
+    paths: Iterable[str | os.PathLike[str]], *, jobs: int | None = None, limits: Limits | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[UpdatePackage], list[PackageFailure]]:
+    """Inspect every package under ``paths`` (``jobs`` processes; 1 = in this process), in path order."""
+    files = find_packages(paths)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(files) or 1))
+    results: list[UpdatePackage | PackageFailure] = []
+    if workers == 1:
+        for index, path in enumerate(files, 1):
+            results.append(_inspect_one(path, limits))
+            if progress:
+                progress(index, len(files), path)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for index, result in enumerate(pool.map(_inspect_one, files, [limits] * len(files), chunksize=1), 1):
+                results.append(result)
+                if progress:
+                    progress(index, len(files), files[index - 1])
+    packages = [r for r in results if isinstance(r, UpdatePackage)]
+    failures = [r for r in results if isinstance(r, PackageFailure)]
+    failures += [PackageFailure(p.path, f"{p.path}!{problem}") for p in packages for problem in p.problems]
+    return packages, failures
+
+
+def audit(
+    paths: Sequence[str | os.PathLike[str]],
+    fleet: Sequence[Any],
+    *,
+    calendar: Calendar | None = None,
+    ruleset: Ruleset | None = None,
+    jobs: int | None = None,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
+) -> AuditResult:
+    """Audit the packages under ``paths`` against every machine of ``fleet`` (``Machine`` records)."""
+    calendar = calendar or bundled_calendar()
+    packages, failures = inspect_paths(paths, jobs=jobs, limits=limits, progress=progress)
+    packages.sort(key=lambda p: (p.kb.value if p.kb else 0, p.path))
+    classifications = classify_batch(packages, calendar)
+    evaluator = Evaluator(calendar, ruleset)
+    machines = sorted(fleet, key=lambda m: str(getattr(m, "name", "")))
+    decisions = [
+        evaluator.decide(package, classification, machine)
+        for machine in machines
+        for package, classification in zip(packages, classifications, strict=True)
+    ]
+    moment = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
+    return AuditResult(
+        generated=moment.isoformat().replace("+00:00", "Z"),
+        packages=tuple(packages),
+        classifications=tuple(classifications),
+        machines=tuple(machines),
+        decisions=tuple(decisions),
+        errors=tuple(sorted(failures, key=lambda f: f.path)),
+        calendar=calendar,
+        sources=tuple(os.fspath(p) for p in paths),
+    )

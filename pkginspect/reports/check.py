@@ -1,0 +1,53 @@
+"""Renderings of ``check`` decisions: one line per machine × package (with reasons on request), or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from pkginspect.rules.decide import Decision
+
+SCHEMA_ID = "https://pkginspect.invalid/schemas/check.schema.json"
+
+
+def _name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def check_text(decisions: Sequence[Decision], errors: Sequence[tuple[str, str]], explain: bool = False) -> str:
+    """``machine  package  KB  kind  verdict``, then with ``explain`` the reasons, each with its rule and facts."""
+    rows = [(d.machine, _name(d.package), f"KB{d.kb}" if d.kb else "KB?", d.kind, d.verdict) for d in decisions]
+    widths = [max([len(r[i]) for r in rows] + [0]) for i in range(4)]
+    lines = []
+    for decision, row in zip(decisions, rows, strict=True):
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4])
+        if explain:
+            for reason in decision.reasons:
+                lines.append(f"    [{reason.rule}] {reason.message}")
+                facts = ", ".join(f"{name}={_show(value)}" for name, value in reason.facts)
+                if facts:
+                    lines.append(f"      facts: {facts}")
+        elif decision.missing:
+            lines.append(f"    missing: {', '.join(decision.missing)}")
+    if errors:
+        lines.append("errors")
+        lines += [f"  {message}" for _, message in errors]
+    return "\n".join(lines) + "\n"
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
+
+
+def check_json(decisions: Sequence[Decision], errors: Sequence[tuple[str, str]]) -> str:
+    """The decisions as JSON valid against ``pkginspect/schemas/check.schema.json``."""
+    document = {
+        "$schema": SCHEMA_ID,
+        "decisions": [d.to_dict() for d in decisions],
+        "errors": [{"path": path, "error": message} for path, message in errors],
+    }
+    return json.dumps(document, indent=2) + "\n"

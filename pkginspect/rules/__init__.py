@@ -1,0 +1,59 @@
+"""Reboot decisions: machine facts and their importers, the declarative rules, and ``evaluate``."""
+
+from __future__ import annotations
+
+from pkginspect.rules.decide import Decision, Evaluator, default_ruleset, evaluate, evaluate_all
+from pkginspect.rules.engine import VERDICTS, Reason, Rule, Ruleset, load_ruleset
+from pkginspect.rules.facts import (
+    ARCHITECTURES,
+    DERIVED_FACTS,
+    FACT_NAMES,
+    FACT_TYPES,
+    INSTALLATIONS,
+    KNOWN_PRODUCTS,
+    PLATFORMS,
+    VBS_STATES,
+    VM_GENERATIONS,
+    Machine,
+)
+from pkginspect.rules.importers import (
+    MAX_FACTS_BYTES,
+    load_machine,
+    load_machines,
+    machine_from_arc,
+    machine_from_az_vm,
+    machines_from_csv,
+    machines_from_json,
+    machines_from_resource_graph,
+)
+
+__all__ = [
+    "ARCHITECTURES",
+    "DERIVED_FACTS",
+    "FACT_NAMES",
+    "FACT_TYPES",
+    "INSTALLATIONS",
+    "KNOWN_PRODUCTS",
+    "MAX_FACTS_BYTES",
+    "PLATFORMS",
+    "VBS_STATES",
+    "VERDICTS",
+    "VM_GENERATIONS",
+    "Decision",
+    "Evaluator",
+    "Machine",
+    "Reason",
+    "Rule",
+    "Ruleset",
+    "default_ruleset",
+    "evaluate",
+    "evaluate_all",
+    "load_machine",
+    "load_machines",
+    "load_ruleset",
+    "machine_from_arc",
+    "machine_from_az_vm",
+    "machines_from_csv",
+    "machines_from_json",
+    "machines_from_resource_graph",
+]
