@@ -3,27 +3,88 @@
 The public API is what ``__all__`` lists; everything else is internal.
 """
 
-from pkginspect.calendar import Calendar, bundled_calendar, load_calendar
-from pkginspect.classify import Classification, Evidence, classify, classify_batch
-from pkginspect.containers import Limits, Package, extract, open_package
-from pkginspect.errors import (
-    CalendarError,
-    ContainerError,
-    CorruptContainerError,
-    ExtractionError,
-    FactsError,
-    LimitExceededError,
-    MemberNotFoundError,
-    MetadataError,
-    NativeLibraryError,
-    PkgInspectError,
-    RuleError,
-    UnsupportedContainerError,
-)
-from pkginspect.package import CbsPackage, Component, Fact, MemberInfo, SubPackage, UpdatePackage, inspect
-from pkginspect.rules import Decision, Machine, Ruleset, evaluate, load_machines, load_ruleset
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names, for type checkers; at run time they load on first use
+    from pkginspect.calendar import Calendar, bundled_calendar, load_calendar
+    from pkginspect.classify import Classification, Evidence, classify, classify_batch
+    from pkginspect.containers import Limits, Package, extract, open_package
+    from pkginspect.errors import (
+        CalendarError,
+        ContainerError,
+        CorruptContainerError,
+        ExtractionError,
+        FactsError,
+        LimitExceededError,
+        MemberNotFoundError,
+        MetadataError,
+        NativeLibraryError,
+        PkgInspectError,
+        RuleError,
+        UnsupportedContainerError,
+    )
+    from pkginspect.package import CbsPackage, Component, Fact, MemberInfo, SubPackage, UpdatePackage, inspect
+    from pkginspect.rules import Decision, Machine, Ruleset, evaluate, load_machines, load_ruleset
 
 __version__ = "0.1.0"
+
+# Each public name and the module that defines it: importing pkginspect stays cheap (the CLI starts
+# fast), and a layer loads only when one of its names is used.
+_EXPORTS = {
+    "Calendar": "pkginspect.calendar",
+    "CalendarError": "pkginspect.errors",
+    "CbsPackage": "pkginspect.package",
+    "Classification": "pkginspect.classify",
+    "Component": "pkginspect.package",
+    "ContainerError": "pkginspect.errors",
+    "CorruptContainerError": "pkginspect.errors",
+    "Decision": "pkginspect.rules",
+    "Evidence": "pkginspect.classify",
+    "ExtractionError": "pkginspect.errors",
+    "Fact": "pkginspect.package",
+    "FactsError": "pkginspect.errors",
+    "LimitExceededError": "pkginspect.errors",
+    "Limits": "pkginspect.containers",
+    "Machine": "pkginspect.rules",
+    "MemberInfo": "pkginspect.package",
+    "MemberNotFoundError": "pkginspect.errors",
+    "MetadataError": "pkginspect.errors",
+    "NativeLibraryError": "pkginspect.errors",
+    "Package": "pkginspect.containers",
+    "PkgInspectError": "pkginspect.errors",
+    "RuleError": "pkginspect.errors",
+    "Ruleset": "pkginspect.rules",
+    "SubPackage": "pkginspect.package",
+    "UnsupportedContainerError": "pkginspect.errors",
+    "UpdatePackage": "pkginspect.package",
+    "bundled_calendar": "pkginspect.calendar",
+    "classify": "pkginspect.classify",
+    "classify_batch": "pkginspect.classify",
+    "evaluate": "pkginspect.rules",
+    "extract": "pkginspect.containers",
+    "inspect": "pkginspect.package",
+    "load_calendar": "pkginspect.calendar",
+    "load_machines": "pkginspect.rules",
+    "load_ruleset": "pkginspect.rules",
+    "open_package": "pkginspect.containers",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from its module on first use (PEP 562)."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'pkginspect' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
 
 __all__ = [
     "Calendar",

@@ -10,7 +10,7 @@ from pkginspect.calendar import Calendar, bundled_calendar
 from pkginspect.classify import Classification, classify, classify_batch
 from pkginspect.package import UpdatePackage
 from pkginspect.rules.engine import Outcome, Reason, Ruleset, load_ruleset
-from pkginspect.rules.symbols import derived_values, machine_values, package_values
+from pkginspect.rules.symbols import Context, machine_values, package_values
 
 
 @dataclass(frozen=True)
@@ -51,27 +51,67 @@ def default_ruleset() -> Ruleset:
 
 
 class Evaluator:
-    """Evaluates many machines against classified packages, reusing outcomes for identical fact sets."""
+    """Evaluates many machines against classified packages, memoising outcomes exactly.
+
+    Rule evaluation is a function of the (symbol, value) pairs it reads, in order. Each package keeps a trie
+    of those sequences: a node is the next symbol read, an edge one of its values, a leaf the outcome. A
+    machine whose values follow a known path gets that outcome after reading only the symbols on it.
+    """
 
     def __init__(self, calendar: Calendar | None = None, ruleset: Ruleset | None = None) -> None:
         self.calendar = calendar or bundled_calendar()
         self.ruleset = ruleset or default_ruleset()
-        self._cache: dict[tuple[int, tuple[tuple[str, Any], ...]], Outcome] = {}
+        self._packages: dict[int, tuple[dict[str, Any], dict[Any, Any], dict[Any, Any]]] = {}
+
+    def _package(self, package: UpdatePackage, classification: Classification) -> tuple[
+        dict[str, Any], dict[Any, Any], dict[Any, Any]
+    ]:
+        key = id(classification)
+        if key not in self._packages:
+            self._packages[key] = (package_values(package, classification), {}, {})
+        return self._packages[key]
+
+    def outcome(self, package: UpdatePackage, classification: Classification, machine: Any) -> Outcome:
+        """The rules' outcome for one machine × package."""
+        values, chains, trie = self._package(package, classification)
+        context = Context(machine_values(machine), values, self.calendar, chains)
+        node: dict[Any, Any] = trie
+        while "outcome" not in node:
+            symbol = node.get("symbol")
+            if symbol is None:
+                break
+            following = node["edges"].get(context.get(symbol), _MISS)
+            if following is _MISS:
+                break
+            node = following
+        else:
+            return node["outcome"]
+        trace: list[tuple[str, Any]] = []
+        outcome = self.ruleset.evaluate(context, trace)
+        _insert(trie, trace, outcome)
+        return outcome
 
     def decide(self, package: UpdatePackage, classification: Classification, machine: Any) -> Decision:
         """The decision for one machine × package."""
-        machine_facts = machine_values(machine)
-        name = machine_facts.pop("name", None) or "machine"
-        key = (id(classification), tuple(sorted(machine_facts.items())))
-        outcome = self._cache.get(key)
-        if outcome is None:
-            values = {**machine_facts, "name": name, **package_values(package, classification)}
-            derived, explain = derived_values(values, self.calendar)
-            values.update(derived)
-            outcome = self.ruleset.evaluate(values, explain)
-            self._cache[key] = outcome
+        outcome = self.outcome(package, classification, machine)
         kb = package.kb.value if package.kb else None
+        name = getattr(machine, "name", None) or "machine"
         return Decision(name, package.path, kb, classification.kind, outcome.verdict, outcome.reasons, outcome.missing)
+
+
+_MISS = object()
+
+
+def _insert(trie: dict[Any, Any], trace: list[tuple[str, Any]], outcome: Outcome) -> None:
+    node = trie
+    for symbol, value in trace:
+        if "outcome" in node:
+            return
+        if node.setdefault("symbol", symbol) != symbol:
+            return  # cannot happen for deterministic rules; never cache an inconsistent path
+        node = node.setdefault("edges", {}).setdefault(value, {})
+    if "symbol" not in node:
+        node["outcome"] = outcome
 
 
 def evaluate(

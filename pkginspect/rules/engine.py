@@ -90,19 +90,25 @@ class Outcome:
 class _Recorder:
     """The object rule-engine evaluates against: records the symbols a rule reads, flags unknown ones."""
 
-    __slots__ = ("explain", "used", "values")
+    __slots__ = ("used", "values")
 
-    def __init__(self, values: Mapping[str, Any], explain: Mapping[str, tuple[str, ...]]) -> None:
+    def __init__(self, values: Mapping[str, Any]) -> None:
         self.values = values
-        self.explain = explain
         self.used: list[str] = []
 
 
 def _resolve(thing: _Recorder, name: str) -> Any:
     thing.used.append(name)
-    value = thing.values.get(name)
+    values = thing.values
+    value = values.get(name)
     if value is None:
-        raise Missing(name, thing.explain.get(name) or DERIVED_NEEDS.get(name) or (name,))
+        # What an unknown derived fact depends on is part of the answer (it is named), so it is "read" too.
+        dependencies = getattr(values, "dependencies", None)
+        if dependencies is not None:
+            thing.used.extend(dependencies(name))
+        explain = getattr(values, "explain", None)
+        facts = explain(name) if explain is not None else DERIVED_NEEDS.get(name) or (name,)
+        raise Missing(name, tuple(facts) or (name,))
     return value
 
 
@@ -197,27 +203,35 @@ class Ruleset:
         """Rule ids in evaluation order."""
         return tuple(rule.id for rule in self.rules)
 
-    def evaluate(self, values: Mapping[str, Any], explain: Mapping[str, tuple[str, ...]] | None = None) -> Outcome:
-        """Run the rules over one context of symbol values (None = unknown); see the module docstring."""
-        explain = explain or {}
+    def evaluate(self, values: Mapping[str, Any], trace: list[tuple[str, Any]] | None = None) -> Outcome:
+        """Run the rules over one context of symbol values (None = unknown); see the module docstring.
+
+        ``values`` may compute symbols lazily and offer ``explain(name)`` (the facts to name when a symbol is
+        unknown) and ``dependencies(name)``. When ``trace`` is given, every (symbol, value) the outcome depends
+        on is appended to it, in reading order: evaluation is a function of that sequence alone.
+        """
         verdict: str | None = None
         reasons: list[Reason] = []
         pending: list[tuple[Rule, Missing]] = []
         for rule in self.rules:
             if verdict is not None and rule.verdict != verdict:
                 continue
-            recorder = _Recorder(values, explain)
+            recorder = _Recorder(values)
             try:
                 fired = rule.compiled.matches(recorder)
             except Missing as absent:
+                if trace is not None:
+                    trace.extend((name, values.get(name)) for name in recorder.used)
                 if verdict is None:
                     pending.append((rule, absent))
                 continue
+            used = [*recorder.used, *_placeholders(rule.message)] if fired else recorder.used
+            if trace is not None:
+                trace.extend((name, values.get(name)) for name in used)
             if not fired:
                 continue
             if verdict is None:
                 verdict = rule.verdict
-            used = [*recorder.used, *_placeholders(rule.message)]
             facts = tuple((name, values.get(name)) for name in dict.fromkeys(used))
             reasons.append(Reason(rule.id, rule.verdict, _message(rule.message, values), facts))
             if rule.final:
@@ -237,15 +251,20 @@ class Ruleset:
         return Outcome(verdict, tuple(reasons))
 
 
-class _Blank(dict[str, Any]):
+class _Shown(dict[str, str]):
+    """Message values, looked up lazily: tuples joined, unknown shown as 'unknown'."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        super().__init__()
+        self._values = values
+
     def __missing__(self, key: str) -> str:
-        return "unknown"
+        value = self._values.get(key)
+        return ", ".join(value) if isinstance(value, tuple) else "unknown" if value is None else str(value)
 
 
 def _message(template: str, values: Mapping[str, Any]) -> str:
-    shown = _Blank({k: (", ".join(v) if isinstance(v, tuple) else ("unknown" if v is None else v))
-                    for k, v in values.items()})
-    return template.format_map(shown)
+    return template.format_map(_Shown(values))
 
 
 def _merge(base: list[Rule], entries: Sequence[dict[str, Any]], where: str) -> list[Rule]:

@@ -7,7 +7,7 @@ facts they need, so a rule that reads an unknown derived fact reports the machin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,23 +101,71 @@ def package_values(package: UpdatePackage, classification: Classification) -> di
     }
 
 
-def derived_values(
-    values: Mapping[str, Any], calendar: Calendar
-) -> tuple[dict[str, Any], dict[str, tuple[str, ...]]]:
-    """Facts computed from the machine and the package, and what to name when one is unknown."""
-    explain: dict[str, tuple[str, ...]] = {}
-    program = hotpatch_program(values["product"], values["edition"], values["platform"])
-    if program is None:
-        explain["hotpatch_program"] = tuple(f for f in PROGRAM_FACTS if values.get(f) is None)
-    chain: tuple[str, ...] = ()
-    on_chain = None
-    product, month = values["package_calendar_product"], values["package_month"]
-    builds = calendar.chain_builds(product, month) if product and month and product in calendar.products() else None
-    if builds:
-        chain = tuple(sorted(b for b in builds if b != values["package_build"]))
-        if values["build"] is not None:
-            on_chain = values["build"] in chain
-    else:
-        explain["on_hotpatch_chain"] = (f"the calendar's hotpatch chain for {product or 'this product'} "
-                                        f"{month or '(month unknown)'}",)
-    return {"hotpatch_program": program, "on_hotpatch_chain": on_chain, "hotpatch_chain": chain}, explain
+class Context(Mapping[str, Any]):
+    """The symbol values of one machine × package, derived facts computed on first use.
+
+    ``chains`` is shared between contexts of one package: the calendar's chain is computed once per package.
+    """
+
+    __slots__ = ("_calendar", "_chains", "_derived", "_machine", "_package")
+
+    def __init__(self, machine: Mapping[str, Any], package: Mapping[str, Any], calendar: Calendar,
+                 chains: dict[tuple[str, str, str], frozenset[str] | None]) -> None:
+        self._machine = machine
+        self._package = package
+        self._calendar = calendar
+        self._chains = chains
+        self._derived: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._machine:
+            return self._machine[name]
+        if name in self._package:
+            return self._package[name]
+        if name in DERIVED_SYMBOLS:
+            if name not in self._derived:
+                self._derived[name] = self._derive(name)
+            return self._derived[name]
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(SYMBOLS)
+
+    def __len__(self) -> int:
+        return len(SYMBOLS)
+
+    def _chain(self) -> frozenset[str] | None:
+        product, month = self._package["package_calendar_product"], self._package["package_month"]
+        key = (product, month, self._package["package_build"])
+        if key not in self._chains:
+            builds = None
+            if product and month and product in self._calendar.products():
+                builds = frozenset(b for b in self._calendar.chain_builds(product, month)
+                                   if b != self._package["package_build"]) or None
+            self._chains[key] = builds
+        return self._chains[key]
+
+    def _derive(self, name: str) -> Any:
+        machine = self._machine
+        if name == "hotpatch_program":
+            return hotpatch_program(machine.get("product"), machine.get("edition"), machine.get("platform"))
+        chain = self._chain()
+        if name == "hotpatch_chain":
+            return tuple(sorted(chain)) if chain else ()
+        if chain is None or machine.get("build") is None:
+            return None
+        return machine["build"] in chain
+
+    def dependencies(self, name: str) -> tuple[str, ...]:
+        """The machine facts a derived symbol is computed from."""
+        return DERIVED_NEEDS.get(name, ())
+
+    def explain(self, name: str) -> tuple[str, ...]:
+        """What to name when ``name`` is unknown: the missing machine facts, or the missing calendar data."""
+        if name == "on_hotpatch_chain" and self._chain() is None:
+            product, month = self._package["package_calendar_product"], self._package["package_month"]
+            return (f"the calendar's hotpatch chain for {product or 'this product'} {month or '(month unknown)'}",)
+        needs = DERIVED_NEEDS.get(name)
+        if needs:
+            return tuple(fact for fact in needs if self._machine.get(fact) is None) or needs
+        return (name,)

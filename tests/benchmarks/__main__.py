@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.benchmarks.harness import Measurement, measure, table
+from tests.benchmarks.scale import fleet_csv, package_copies
 from tests.shared import shared_dir
 
 PY = sys.executable
@@ -90,6 +91,32 @@ def case_lzx(work: Path, _big: Path) -> list[tuple[str, list[str]]]:
     ]
 
 
+def case_check(work: Path, _big: Path) -> list[tuple[str, list[str]]]:
+    """pkginspect check: 10,000 machines x 24 packages (target: under 5 s)."""
+    fleet = fleet_csv(work / "fleet-10000.csv", 10_000)
+    packages = package_copies(work / "packages-24", 24)
+    return [("pkginspect", [PY, "-m", "pkginspect", "check", str(packages), "--machine", str(fleet),
+                            "--format", "json"])]
+
+
+def case_audit(work: Path, _big: Path) -> list[tuple[str, list[str]]]:
+    """pkginspect audit --jobs 2: 200 packages x 5,000 machines, JSON report (target: under a minute)."""
+    fleet = fleet_csv(work / "fleet-5000.csv", 5_000)
+    packages = package_copies(work / "packages-200", 200)
+    return [("pkginspect", [PY, "-m", "pkginspect", "audit", str(packages), "--fleet", str(fleet),
+                            "--format", "json", "--jobs", "2", "-o", str(work / "audit.json")])]
+
+
+def case_help(work: Path, _big: Path) -> list[tuple[str, list[str]]]:
+    """pkginspect --help: CLI start-up (target: under 0.3 s)."""
+    return [("pkginspect", [PY, "-m", "pkginspect", "--help"])]
+
+
+def case_inspect(work: Path, big: Path) -> list[tuple[str, list[str]]]:
+    """pkginspect inspect --no-hash on the big cabinet whose metadata has its own folder (target: under 0.5 s)."""
+    return [("pkginspect", [PY, "-m", "pkginspect", "inspect", "--no-hash", str(big)])]
+
+
 def run(cases: dict[str, tuple[str, Case]], work: Path, size: str, repetitions: int) -> str:
     """Run the chosen cases and return the Markdown report."""
     report = [f"## Container benchmarks ({size} inputs, median of {repetitions})", ""]
@@ -112,6 +139,10 @@ CASES: dict[str, tuple[str, Case]] = {
     "own-folder": ("separate", case_member_own_folder),
     "same-folder": ("same", case_last_member_same_folder),
     "lzx": ("", case_lzx),
+    "inspect": ("separate", case_inspect),
+    "help": ("", case_help),
+    "check": ("", case_check),
+    "audit": ("", case_audit),
 }
 
 

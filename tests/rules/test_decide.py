@@ -164,3 +164,27 @@ def test_evaluate_all_reuses_outcomes(packages: dict[str, UpdatePackage]) -> Non
     first = evaluator.decide(packages[HOTPATCH], classify(packages[HOTPATCH]), machine(GOOD))
     facts = first.to_dict()["reasons"][0]["facts"]
     assert facts["hotpatch_program"] == "server-2022-azure-edition" and facts["build"] == "20348.2402"
+
+
+def test_memoised_outcomes_equal_fresh_evaluation(packages: dict[str, UpdatePackage]) -> None:
+    """The evaluator's trie memo must give exactly what a fresh evaluation gives, for varied machines."""
+    fleet_file = MACHINES / "fleet.json"
+    from pkginspect.rules import load_machines
+
+    base = load_machines(fleet_file)
+    variants = []
+    for index, template in enumerate(base * 4):
+        build = template.build
+        if build and index % 2:
+            number, ubr = build.split(".")
+            build = f"{number}.{int(ubr) + index % 7}"
+        variants.append(dataclasses.replace(template, name=f"v{index}", build=build,
+                                            vbs=None if index % 11 == 0 else template.vbs))
+    chosen = list(packages.values())
+    classifications = [classify(p) for p in chosen]
+    shared = Evaluator()
+    for machine_ in variants:
+        for package, classification in zip(chosen, classifications, strict=True):
+            assert shared.decide(package, classification, machine_) == Evaluator().decide(
+                package, classification, machine_
+            )
