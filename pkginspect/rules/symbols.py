@@ -39,8 +39,8 @@ DERIVED_SYMBOLS: dict[str, Any] = {
 # Machine facts each derived symbol is computed from (named when the derived value is unknown).
 DERIVED_NEEDS: dict[str, tuple[str, ...]] = {
     "hotpatch_program": PROGRAM_FACTS,
-    "on_hotpatch_chain": ("build",),
-    "hotpatch_chain": (),
+    "on_hotpatch_chain": ("build", "product"),
+    "hotpatch_chain": ("product",),
 }
 SYMBOLS: dict[str, Any] = {**MACHINE_SYMBOLS, **PACKAGE_SYMBOLS, **DERIVED_SYMBOLS}
 ARCHITECTURES = {"amd64": "amd64", "x64": "amd64", "arm64": "arm64", "x86": "x86", "wow64": "amd64"}
@@ -134,8 +134,22 @@ class Context(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(SYMBOLS)
 
+    def _calendar_product(self) -> str:
+        """The calendar product whose hotpatch chain applies to this machine.
+
+        The machine's own product when the package serves several (one 26100 file serves Windows 11 24H2 and
+        Server 2025, whose out-of-band histories differ), else the package's classification product.
+        """
+        machine_product = self._machine.get("product")
+        if machine_product and machine_product in self._package["package_products"]:
+            number = self._package["package_build_number"] or None
+            found = self._calendar.product_for(machine_product, number)
+            if found:
+                return found
+        return str(self._package["package_calendar_product"])
+
     def _chain(self) -> frozenset[str] | None:
-        product, month = self._package["package_calendar_product"], self._package["package_month"]
+        product, month = self._calendar_product(), self._package["package_month"]
         key = (product, month, self._package["package_build"])
         if key not in self._chains:
             builds = None
@@ -163,7 +177,7 @@ class Context(Mapping[str, Any]):
     def explain(self, name: str) -> tuple[str, ...]:
         """What to name when ``name`` is unknown: the missing machine facts, or the missing calendar data."""
         if name == "on_hotpatch_chain" and self._chain() is None:
-            product, month = self._package["package_calendar_product"], self._package["package_month"]
+            product, month = self._calendar_product(), self._package["package_month"]
             return (f"the calendar's hotpatch chain for {product or 'this product'} {month or '(month unknown)'}",)
         needs = DERIVED_NEEDS.get(name)
         if needs:
