@@ -9,8 +9,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names, for type checkers; at run time they load on first use
+    from pkginspect.batch import AuditResult, audit
     from pkginspect.calendar import Calendar, bundled_calendar, load_calendar
-    from pkginspect.classify import Classification, Evidence, classify, classify_batch
+    from pkginspect.classification import Classification, Evidence, classify, classify_batch
     from pkginspect.containers import Limits, Package, extract, open_package
     from pkginspect.errors import (
         CalendarError,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:  # the names, for type checkers; at run time they load on firs
         UnsupportedContainerError,
     )
     from pkginspect.package import CbsPackage, Component, Fact, MemberInfo, SubPackage, UpdatePackage, inspect
+    from pkginspect.reports.formats import ReportFormat, render
     from pkginspect.rules import Decision, Machine, Ruleset, evaluate, load_machines, load_ruleset
 
 __version__ = "0.1.0"
@@ -34,15 +36,19 @@ __version__ = "0.1.0"
 # Each public name and the module that defines it: importing pkginspect stays cheap (the CLI starts
 # fast), and a layer loads only when one of its names is used.
 _EXPORTS = {
+    "AuditResult": "pkginspect.batch",
+    "audit": "pkginspect.batch",
+    "ReportFormat": "pkginspect.reports.formats",
+    "render": "pkginspect.reports.formats",
     "Calendar": "pkginspect.calendar",
     "CalendarError": "pkginspect.errors",
     "CbsPackage": "pkginspect.package",
-    "Classification": "pkginspect.classify",
+    "Classification": "pkginspect.classification",
     "Component": "pkginspect.package",
     "ContainerError": "pkginspect.errors",
     "CorruptContainerError": "pkginspect.errors",
     "Decision": "pkginspect.rules",
-    "Evidence": "pkginspect.classify",
+    "Evidence": "pkginspect.classification",
     "ExtractionError": "pkginspect.errors",
     "Fact": "pkginspect.package",
     "FactsError": "pkginspect.errors",
@@ -61,8 +67,8 @@ _EXPORTS = {
     "UnsupportedContainerError": "pkginspect.errors",
     "UpdatePackage": "pkginspect.package",
     "bundled_calendar": "pkginspect.calendar",
-    "classify": "pkginspect.classify",
-    "classify_batch": "pkginspect.classify",
+    "classify": "pkginspect.classification",
+    "classify_batch": "pkginspect.classification",
     "evaluate": "pkginspect.rules",
     "extract": "pkginspect.containers",
     "inspect": "pkginspect.package",
@@ -87,6 +93,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AuditResult",
     "Calendar",
     "CalendarError",
     "CbsPackage",
@@ -108,12 +115,14 @@ __all__ = [
     "NativeLibraryError",
     "Package",
     "PkgInspectError",
+    "ReportFormat",
     "RuleError",
     "Ruleset",
     "SubPackage",
     "UnsupportedContainerError",
     "UpdatePackage",
     "__version__",
+    "audit",
     "bundled_calendar",
     "classify",
     "classify_batch",
@@ -124,4 +133,5 @@ __all__ = [
     "load_machines",
     "load_ruleset",
     "open_package",
+    "render",
 ]

@@ -219,7 +219,7 @@ def classify_command(
     Packages given together are classified together (a hotpatch beside a cumulative update of the same month
     marks that update as the regular channel).
     """
-    from pkginspect.classify import classify_batch
+    from pkginspect.classification import classify_batch
     from pkginspect.reports.classify import classify_json, classify_text
 
     calendar = _load_calendar(calendar_files)
@@ -246,3 +246,159 @@ def calendar_command(product: str | None, calendar_files: tuple[str, ...], outpu
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--product") from None
     click.echo(text, nl=False)
+
+
+def _rules_option(function: F) -> F:
+    return click.option(
+        "--rules", "rules_files", multiple=True, type=click.Path(dir_okay=False, path_type=str),
+        help="A rules file (TOML) that adds, replaces or disables rules by id; repeatable.",
+    )(function)
+
+
+def _fail_on_option(function: F) -> F:
+    function = click.option(
+        "--strict", is_flag=True, help="Exit 1 when any verdict is unknown (missing facts, unclassified package)."
+    )(function)
+    return click.option(
+        "--fail-on", type=click.Choice(["reboot", "any-reboot"]),
+        help="Exit 1 when a verdict is reboot-required ('reboot') or also reboot-possible ('any-reboot').",
+    )(function)
+
+
+def _load_ruleset(files: tuple[str, ...]) -> Any:
+    from pkginspect.rules.engine import load_ruleset
+
+    return load_ruleset(files)
+
+
+def _load_fleet(files: tuple[str, ...]) -> list[Any]:
+    from pkginspect.rules import load_machines
+
+    machines: list[Any] = []
+    for path in files:
+        machines.extend(load_machines(path))
+    return machines
+
+
+def _final_exit(decisions: list[Any], errors: list[tuple[str, str]], fail_on: str | None, strict: bool) -> None:
+    if errors:
+        sys.exit(EXIT_BAD_INPUT)
+    failing = {"reboot": {"reboot-required"}, "any-reboot": {"reboot-required", "reboot-possible"}}.get(
+        fail_on or "", set()
+    )
+    if strict:
+        failing = failing | {"unknown"}
+    if any(d.verdict in failing for d in decisions):
+        sys.exit(EXIT_FAIL_ON)
+
+
+@main.command("check")
+@click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--machine", "machine_files", multiple=True, required=True,
+              type=click.Path(dir_okay=False, path_type=str),
+              help="Machine facts (JSON/TOML), a fleet (JSON/CSV) or an az/Arc export; repeatable.")
+@_calendar_option
+@_rules_option
+@click.option("--explain", is_flag=True, help="Show each decision's reasons: rule, message and the facts used.")
+@_format_option("text", "json")
+@_fail_on_option
+@limit_options
+def check_command(
+    packages: tuple[str, ...], machine_files: tuple[str, ...], calendar_files: tuple[str, ...],
+    rules_files: tuple[str, ...], explain: bool, output_format: str, fail_on: str | None, strict: bool,
+    **options: Any,
+) -> None:
+    """Will installing each package restart each machine? A verdict per machine × package, and why.
+
+    Verdicts: no-reboot, reboot-required, reboot-possible, not-applicable, unknown (the missing facts are named).
+    """
+    from pkginspect.reports.check import check_json, check_text
+    from pkginspect.rules.decide import evaluate_all
+
+    calendar = _load_calendar(calendar_files)
+    ruleset = _load_ruleset(rules_files)
+    machines = _load_fleet(machine_files)
+    results, errors = _inspect_all(packages, _limits(options), sha256=False)
+    decisions = evaluate_all(results, machines, calendar, ruleset)
+    if output_format == "json":
+        click.echo(check_json(decisions, errors), nl=False)
+    else:
+        click.echo(check_text(decisions, errors, explain=explain), nl=False)
+    problems = [*errors, *((r.path, f"{r.path}!{p}") for r in results for p in r.problems)]
+    for _, message in problems:
+        click.echo(f"pkginspect: error: {message}", err=True)
+    _final_exit(decisions, problems, fail_on, strict)
+
+
+def _generation_time() -> Any:
+    """``SOURCE_DATE_EPOCH`` when set (reproducible reports), else now."""
+    import datetime as dt
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return None
+    if not epoch.isdigit():
+        raise click.BadParameter(f"SOURCE_DATE_EPOCH must be whole seconds, not {epoch!r}")
+    return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, so no half report is left."""
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(prefix=".pkginspect-", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+@main.command("audit")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--fleet", "fleet_files", multiple=True, required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="The machines: a fleet file (JSON/CSV), facts files or az/Arc exports; repeatable.")
+@_calendar_option
+@_rules_option
+@click.option("--format", "output_format", required=True,
+              type=click.Choice(["json", "csv", "markdown", "html", "junit"]), help="Report format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the report here (atomically) instead of standard output.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Packages inspected in parallel [default: CPU count].")
+@_fail_on_option
+@limit_options
+def audit_command(
+    paths: tuple[str, ...], fleet_files: tuple[str, ...], calendar_files: tuple[str, ...],
+    rules_files: tuple[str, ...], output_format: str, output: str | None, jobs: int | None,
+    fail_on: str | None, strict: bool, **options: Any,
+) -> None:
+    """Audit a month's packages against a fleet: one report of every machine × package decision.
+
+    Directories are walked for packages. A package that cannot be read is listed in the report's errors and
+    does not stop the run (the exit code is then 3).
+    """
+    from pkginspect.batch import audit
+    from pkginspect.reports.formats import render
+
+    calendar = _load_calendar(calendar_files)
+    ruleset = _load_ruleset(rules_files)
+    fleet = _load_fleet(fleet_files)
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int, path: str) -> None:
+        if interactive:
+            click.echo(f"\rinspecting {done}/{total}: {os.path.basename(path)[:60]:<60}", err=True, nl=done == total)
+
+    result = audit(paths, fleet, calendar=calendar, ruleset=ruleset, jobs=jobs, limits=_limits(options),
+                   progress=progress, now=_generation_time())
+    text = render(result, output_format)
+    if output:
+        _write_atomically(output, text)
+    else:
+        click.echo(text, nl=False)
+    for failure in result.errors:
+        click.echo(f"pkginspect: error: {failure.error}", err=True)
+    _final_exit(list(result.decisions), [(e.path, e.error) for e in result.errors], fail_on, strict)

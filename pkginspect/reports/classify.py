@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from pkginspect.classify import Classification
+from pkginspect.classification import Classification
 
 SCHEMA_ID = "https://pkginspect.invalid/schemas/classify.schema.json"
 

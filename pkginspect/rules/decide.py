@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pkginspect.calendar import Calendar, bundled_calendar
-from pkginspect.classify import Classification, classify, classify_batch
+from pkginspect.classification import Classification, classify, classify_batch
 from pkginspect.package import UpdatePackage
 from pkginspect.rules.engine import Outcome, Reason, Ruleset, load_ruleset
 from pkginspect.rules.symbols import Context, machine_values, package_values

@@ -14,7 +14,7 @@ from typing import Any
 from rule_engine import DataType
 
 from pkginspect.calendar import Calendar
-from pkginspect.classify import Classification
+from pkginspect.classification import Classification
 from pkginspect.package import UpdatePackage
 from pkginspect.rules.programs import PROGRAM_FACTS, hotpatch_program
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from pkginspect.calendar import bundled_calendar, load_calendar
-from pkginspect.classify import classify, classify_batch
+from pkginspect.classification import classify, classify_batch
 from pkginspect.cli import main
 from pkginspect.package import Fact, UpdatePackage, inspect
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from pkginspect.calendar import bundled_calendar
-from pkginspect.classify import classify
+from pkginspect.classification import classify
 from pkginspect.package import Fact, UpdatePackage, inspect
 from pkginspect.rules.decide import Evaluator, evaluate, evaluate_all
 

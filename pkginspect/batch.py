@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pkginspect.calendar import Calendar, bundled_calendar
-from pkginspect.classify import Classification, classify_batch
+from pkginspect.classification import Classification, classify_batch
 from pkginspect.containers import Limits
 from pkginspect.errors import PkgInspectError
 from pkginspect.package import UpdatePackage, find_packages, inspect
@@ -79,7 +79,7 @@ class AuditResult:
             "sources": list(self.sources),
             "totals": self.totals(),
             "packages": [
-                {**p.to_dict(members=False), "classification": by_path[p.path].to_dict()} for p in self.packages
+                {**p.to_dict(members=False), "classified": by_path[p.path].to_dict()} for p in self.packages
             ],
             "machines": [_machine_dict(m) for m in self.machines],
             "decisions": [d.to_dict() for d in self.decisions],

@@ -1,0 +1,138 @@
+"""The audit as JUnit XML: a test suite per machine, a test case per package, failing where a restart is required."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Sequence
+
+from pkginspect.batch import AuditResult
+from pkginspect.reports.audit_csv import file_name, ordered_decisions
+from pkginspect.reports.audit_markdown import error_text, reason_facts
+from pkginspect.rules.decide import Decision
+
+ERRORS_SUITE = "pkginspect.package-errors"
+"""Name (and class name) of the suite that lists the packages that could not be read."""
+OUTCOMES = {"reboot-required": "failure", "unknown": "error", "not-applicable": "skipped"}
+"""Verdict → the JUnit element that marks its test case; other verdicts pass."""
+
+# Characters XML 1.0 does not allow, even escaped.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _clean(text: object) -> str:
+    return _NOT_XML.sub("\ufffd", str(text))
+
+
+def _one_line(text: str) -> str:
+    return _clean(" ".join(text.split()))
+
+
+def _details(decision: Decision) -> str:
+    kb = f"KB{decision.kb}" if decision.kb is not None else "KB unknown"
+    lines = [f"verdict: {decision.verdict}", f"package: {decision.package} ({kb}, {decision.kind})"]
+    if decision.missing:
+        lines.append(f"missing facts: {', '.join(decision.missing)}")
+    for number, reason in enumerate(decision.reasons, 1):
+        lines.append(f"{number}. [{reason.rule}] ({reason.verdict}) {' '.join(reason.message.split())}")
+        facts = reason_facts(reason)
+        if facts:
+            lines.append(f"   facts: {facts}")
+    return _clean("\n".join(lines))
+
+
+def _message(decision: Decision) -> str:
+    if decision.verdict == "unknown":
+        return _one_line(f"unknown: missing facts {', '.join(decision.missing) or '(none named)'}")
+    reason = decision.reasons[0].message if decision.reasons else "no reason recorded"
+    return _one_line(reason)
+
+
+def _case_names(result: AuditResult) -> dict[str, str]:
+    kbs = {d.package: d.kb for d in result.decisions}
+    files = Counter(file_name(path) for path in kbs)
+    names = {}
+    for path, kb in kbs.items():
+        shown = file_name(path) if files[file_name(path)] == 1 else path
+        names[path] = f"KB{kb} {shown}" if kb is not None else shown
+    return names
+
+
+def _counts(decisions: Sequence[Decision]) -> dict[str, str]:
+    kinds = Counter(OUTCOMES.get(d.verdict, "pass") for d in decisions)
+    return {"tests": str(len(decisions)), "failures": str(kinds["failure"]), "errors": str(kinds["error"]),
+            "skipped": str(kinds["skipped"])}
+
+
+def _machine_suite(parent: ET.Element, name: str, machine: object, decisions: Sequence[Decision],
+                   names: dict[str, str], timestamp: str) -> None:
+    suite = ET.SubElement(parent, "testsuite", {"name": _clean(name), **_counts(decisions), "time": "0",
+                                                "timestamp": timestamp})
+    facts = machine.to_dict() if hasattr(machine, "to_dict") else dict(getattr(machine, "__dict__", {}))
+    known = [(key, value) for key, value in facts.items() if key != "name" and value is not None]
+    if known:
+        properties = ET.SubElement(suite, "properties")
+        for key, value in known:
+            shown = str(value).lower() if isinstance(value, bool) else str(value)
+            ET.SubElement(properties, "property", {"name": _clean(key), "value": _clean(shown)})
+    for decision in decisions:
+        case = ET.SubElement(suite, "testcase", {"classname": _clean(name), "name": _clean(names[decision.package]),
+                                                 "time": "0"})
+        outcome = OUTCOMES.get(decision.verdict)
+        if outcome == "skipped":
+            ET.SubElement(case, "skipped", {"message": _message(decision)})
+            continue
+        if outcome is not None:
+            element = ET.SubElement(case, outcome, {"message": _message(decision), "type": decision.verdict})
+            element.text = _details(decision)
+            continue
+        ET.SubElement(case, "system-out").text = _details(decision)
+
+
+def _errors_suite(parent: ET.Element, result: AuditResult, timestamp: str) -> None:
+    suite = ET.SubElement(parent, "testsuite", {
+        "name": ERRORS_SUITE, "tests": str(len(result.errors)), "failures": "0", "errors": str(len(result.errors)),
+        "skipped": "0", "time": "0", "timestamp": timestamp,
+    })
+    for failure in result.errors:
+        case = ET.SubElement(suite, "testcase", {"classname": ERRORS_SUITE, "name": _clean(failure.path),
+                                                 "time": "0"})
+        error = ET.SubElement(case, "error", {"message": _one_line(error_text(failure)), "type": "package-error"})
+        error.text = _clean(failure.error)
+
+
+def audit_junit(result: AuditResult) -> str:
+    """The audit as a JUnit XML document (UTF-8, indented), one ``<testsuite>`` per machine in the result's order.
+
+    Test case: class name = machine, name = ``KB<number> <package file name>`` (the path when two packages share
+    a file name). Each suite carries the machine's known facts as ``<properties>``; ``timestamp`` is the audit's
+    generation time. Verdicts map to JUnit outcomes so that CI systems show restarts as failures:
+
+    - ``reboot-required`` → ``<failure>`` (type ``reboot-required``, message the deciding reason);
+    - ``unknown`` → ``<error>`` (type ``unknown``, message the missing facts): the question could not be
+      answered, which JUnit calls an error, so ``failures`` counts exactly the required restarts;
+    - ``not-applicable`` → ``<skipped>`` (message the reason);
+    - ``no-reboot`` and ``reboot-possible`` pass, with every reason in ``<system-out>``.
+
+    Packages that could not be read are error test cases of one more suite, ``ERRORS_SUITE``.
+    """
+    timestamp = result.generated.removesuffix("Z")
+    decisions = ordered_decisions(result)
+    names = _case_names(result)
+    by_machine: dict[str, list[Decision]] = {}
+    for decision in decisions:
+        by_machine.setdefault(decision.machine, []).append(decision)
+    totals = _counts(decisions)
+    errors = len(result.errors)
+    root = ET.Element("testsuites", {
+        "name": "pkginspect audit", "tests": str(int(totals["tests"]) + errors), "failures": totals["failures"],
+        "errors": str(int(totals["errors"]) + errors), "skipped": totals["skipped"], "time": "0",
+    })
+    machines = {str(getattr(m, "name", "")): m for m in result.machines}
+    for name, items in by_machine.items():
+        _machine_suite(root, name, machines.get(name), items, names, timestamp)
+    if result.errors:
+        _errors_suite(root, result, timestamp)
+    ET.indent(root, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

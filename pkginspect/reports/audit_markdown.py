@@ -1,0 +1,257 @@
+"""The audit as Markdown: a summary a person pastes into a change ticket or a pull request."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pkginspect.batch import VERDICT_ORDER, AuditResult, PackageFailure
+from pkginspect.package import UpdatePackage
+from pkginspect.reports.audit_csv import file_name, ordered_decisions
+from pkginspect.rules.decide import Decision
+from pkginspect.rules.engine import Reason
+
+VERDICT_LABELS: Mapping[str, str] = {
+    "reboot-required": "reboot required",
+    "reboot-possible": "reboot possible",
+    "unknown": "unknown",
+    "no-reboot": "no reboot",
+    "not-applicable": "not applicable",
+}
+"""Each verdict in plain words."""
+VERDICT_GLYPHS: Mapping[str, str] = {
+    "reboot-required": "R",
+    "reboot-possible": "R?",
+    "unknown": "?",
+    "no-reboot": "OK",
+    "not-applicable": "–",
+}
+"""Each verdict as a short mark for matrices (always shown with a legend)."""
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#!])")
+
+
+def text(value: object) -> str:
+    """``value`` as inline Markdown text: one line, Markdown punctuation backslash-escaped (safe in a table)."""
+    return _SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def code(value: object) -> str:
+    """``value`` as an inline code span (the fence is longer than any run of backticks inside)."""
+    content = " ".join(str(value).split())
+    longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if content.startswith("`") or content.endswith("`") or not content else ""
+    return f"{fence}{pad}{content}{pad}{fence}"
+
+
+def label(verdict: str) -> str:
+    """The verdict in plain words."""
+    return VERDICT_LABELS.get(verdict, verdict)
+
+
+def glyph(verdict: str) -> str:
+    """The verdict's short mark."""
+    return VERDICT_GLYPHS.get(verdict, verdict)
+
+
+def package_labels(packages: Sequence[UpdatePackage]) -> dict[str, str]:
+    """A short unique label per package path.
+
+    ``KB5036909``; with the architecture (or else the file name) added when several packages share a KB; the
+    file name when the KB is not known.
+    """
+    by_kb: dict[str, list[UpdatePackage]] = {}
+    for package in packages:
+        kb = f"KB{package.kb.value}" if package.kb else file_name(package.path)
+        by_kb.setdefault(kb, []).append(package)
+    labels: dict[str, str] = {}
+    for kb, group in by_kb.items():
+        if len(group) == 1:
+            labels[group[0].path] = kb
+            continue
+        arches = [str(p.architecture.value) if p.architecture else "" for p in group]
+        unique = len(set(arches)) == len(arches) and all(arches)
+        for package, arch in zip(group, arches, strict=True):
+            labels[package.path] = f"{kb} {arch}" if unique else f"{kb} {file_name(package.path)}"
+    return labels
+
+
+def machine_summary(machine: Any) -> str:
+    """``product, edition, build`` of a machine record (those that are known), for context next to its name."""
+    facts = [getattr(machine, name, None) for name in ("product", "edition", "build")]
+    return ", ".join(str(value) for value in facts if value)
+
+
+def first_reason(decision: Decision) -> str:
+    """The message of the deciding (first) reason, with a count of the other reasons."""
+    if not decision.reasons:
+        return "no reason recorded"
+    more = len(decision.reasons) - 1
+    extra = f" (+{more} more reason{'s' if more > 1 else ''})" if more else ""
+    return " ".join(decision.reasons[0].message.split()) + extra
+
+
+def grouped_by_reason(decisions: Sequence[Decision], verdict: str,
+                      packages: Sequence[UpdatePackage]) -> list[tuple[str, str, str, list[str]]]:
+    """The decisions with ``verdict`` grouped by package and deciding reason, in package order.
+
+    Each group is ``(package path, deciding rule, first_reason(), machine names)``.
+    """
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for decision in decisions:
+        if decision.verdict == verdict:
+            rule = decision.reasons[0].rule if decision.reasons else "-"
+            groups.setdefault((decision.package, rule, first_reason(decision)), []).append(decision.machine)
+    order = {package.path: n for n, package in enumerate(packages)}
+    keys = sorted(groups, key=lambda key: (order.get(key[0], len(order)), key))
+    return [(*key, groups[key]) for key in keys]
+
+
+def reason_facts(reason: Reason) -> str:
+    """The facts a reason used as ``name=value; …`` (lists joined with commas, booleans lower case, None unknown)."""
+    shown = []
+    for name, value in reason.facts:
+        if isinstance(value, tuple):
+            value = ", ".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            value = str(value).lower()
+        shown.append(f"{name}={'unknown' if value is None else value}")
+    return "; ".join(shown)
+
+
+def counts(result: AuditResult) -> str:
+    """``10 packages · 36 machines · 360 decisions · 0 errors`` (singular where the count is one)."""
+    numbers = [(len(result.packages), "package"), (len(result.machines), "machine"),
+               (len(result.decisions), "decision"), (len(result.errors), "error")]
+    return " · ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in numbers)
+
+
+def error_text(failure: PackageFailure) -> str:
+    """The failure's message without the leading path, which reports already show beside it."""
+    prefix = f"{failure.path}: "
+    return failure.error[len(prefix):] if failure.error.startswith(prefix) else failure.error
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: Sequence[str]) -> list[str]:
+    marks = {"l": "---", "r": "--:", "c": ":-:"}
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(marks[a] for a in align) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _totals(result: AuditResult) -> list[str]:
+    totals = result.totals()
+    rows = [[f"{glyph(v)} {label(v)}", str(totals[v])] for v in VERDICT_ORDER]
+    rows.append(["**all decisions**", f"**{sum(totals.values())}**"])
+    return ["## Totals", "", *_table(["Verdict", "Decisions"], rows, "lr")]
+
+
+def _packages(result: AuditResult, labels: Mapping[str, str]) -> list[str]:
+    by_path = {c.package: c for c in result.classifications}
+    restarts = Counter(d.package for d in result.decisions if d.verdict == "reboot-required")
+    rows = []
+    for package in result.packages:
+        item = by_path.get(package.path)
+        rows.append([
+            text(labels[package.path]), code(package.name), text(item.kind if item else "unknown"),
+            text(item.product or "–") if item else "–", text(item.month or "–") if item else "–",
+            text(item.confidence) if item else "–", str(restarts[package.path]),
+        ])
+    header = ["Package", "File", "Kind", "Product", "Month", "Confidence", "Restarts"]
+    if not rows:
+        return ["## Packages", "", "No package could be read."]
+    return ["## Packages", "", *_table(header, rows, "lllllcr")]
+
+
+def _matrix(result: AuditResult, labels: Mapping[str, str], decisions: Sequence[Decision]) -> list[str]:
+    if not result.machines or not result.packages:
+        return ["## Machines × packages", "", "Nothing to show: no machines or no packages."]
+    cells = {(d.machine, d.package): d.verdict for d in decisions}
+    rows = []
+    for machine in result.machines:
+        name = str(getattr(machine, "name", ""))
+        verdicts = [cells.get((name, p.path), "") for p in result.packages]
+        marks = [f"**{glyph(v)}**" if v == "reboot-required" else text(glyph(v)) for v in verdicts]
+        rows.append([text(name), *marks, str(verdicts.count("reboot-required"))])
+    header = ["Machine", *(text(labels[p.path]) for p in result.packages), "Restarts"]
+    legend = " · ".join(f"{'**R**' if v == 'reboot-required' else text(glyph(v))} {label(v)}" for v in VERDICT_ORDER)
+    return ["## Machines × packages", "", f"Legend: {legend}", "",
+            *_table(header, rows, "l" + "c" * len(result.packages) + "r")]
+
+
+def _restarts(result: AuditResult, decisions: Sequence[Decision], labels: Mapping[str, str]) -> list[str]:
+    chosen = [d for d in decisions if d.verdict == "reboot-required"]
+    machines = {str(getattr(m, "name", "")): m for m in result.machines}
+    lines = [f"## Machines that will restart ({len({d.machine for d in chosen})})", ""]
+    if not chosen:
+        return [*lines, "None."]
+    current = None
+    for decision in chosen:
+        if decision.machine != current:
+            current = decision.machine
+            context = machine_summary(machines.get(current))
+            lines.append(f"- **{text(current)}**" + (f" ({text(context)})" if context else ""))
+        name = text(labels.get(decision.package, file_name(decision.package)))
+        rule = decision.reasons[0].rule if decision.reasons else "-"
+        lines.append(f"  - {name} ({text(decision.kind)}): {text(first_reason(decision))} {code(rule)}")
+    return lines
+
+
+def _possible(result: AuditResult, decisions: Sequence[Decision], labels: Mapping[str, str]) -> list[str]:
+    count = len({d.machine for d in decisions if d.verdict == "reboot-possible"})
+    groups = grouped_by_reason(decisions, "reboot-possible", result.packages)
+    lines = [f"## Machines that may restart ({count})", ""]
+    if not groups:
+        return [*lines, "None."]
+    for path, rule, message, machines in groups:
+        name = text(labels.get(path, file_name(path)))
+        lines.append(f"- {name}, {len(machines)} machine{'s' if len(machines) != 1 else ''}: {text(message)} "
+                     f"{code(rule)}")
+        lines.append(f"  - {text(', '.join(machines))}")
+    return lines
+
+
+def _unknowns(decisions: Sequence[Decision], labels: Mapping[str, str]) -> list[str]:
+    chosen = [d for d in decisions if d.verdict == "unknown"]
+    lines = [f"## Unknown verdicts ({len(chosen)})", ""]
+    if not chosen:
+        return [*lines, "None: every decision had the facts it needed."]
+    for decision in chosen:
+        name = text(labels.get(decision.package, file_name(decision.package)))
+        missing = ", ".join(code(fact) for fact in decision.missing) or "none named"
+        lines.append(f"- **{text(decision.machine)}** × {name}: missing {missing}")
+    return lines
+
+
+def _errors(result: AuditResult) -> list[str]:
+    lines = [f"## Errors ({len(result.errors)})", ""]
+    if not result.errors:
+        return [*lines, "None: every package was read."]
+    return [*lines, *(f"- {code(e.path)}: {text(error_text(e))}" for e in result.errors)]
+
+
+def audit_markdown(result: AuditResult) -> str:
+    """A change-ticket summary of the audit.
+
+    Totals per verdict, the packages, a machine × package matrix of verdict marks, the machines that will (or
+    may) restart and why, the unknown decisions with their missing facts, and the packages that failed.
+
+    CommonMark with GitHub tables; every value from packages or machines is escaped.
+    """
+    labels = package_labels(result.packages)
+    decisions = ordered_decisions(result)
+    summary = f"Generated {result.generated} · {counts(result)}"
+    sections = [
+        ["# pkginspect audit", "", text(summary)],
+        _totals(result),
+        _packages(result, labels),
+        _matrix(result, labels, decisions),
+        _restarts(result, decisions, labels),
+        _possible(result, decisions, labels),
+        _unknowns(decisions, labels),
+        _errors(result),
+    ]
+    return "\n\n".join("\n".join(section) for section in sections) + "\n"
