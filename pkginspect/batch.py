@@ -82,9 +82,30 @@ class AuditResult:
                 {**p.to_dict(members=False), "classified": by_path[p.path].to_dict()} for p in self.packages
             ],
             "machines": [_machine_dict(m) for m in self.machines],
-            "decisions": [d.to_dict() for d in self.decisions],
+            **self._decisions_and_outcomes(),
             "errors": [{"path": e.path, "error": e.error} for e in self.errors],
         }
+
+
+    def _decisions_and_outcomes(self) -> dict[str, list[dict[str, Any]]]:
+        """Decisions that refer by index to a table of distinct outcomes (verdict, reasons, missing facts).
+
+        A fleet has far fewer distinct outcomes than decisions (the evaluator shares equal ones), so the
+        reasons are written once each instead of once per machine and package.
+        """
+        index: dict[tuple[int, str, tuple[str, ...]], int] = {}
+        outcomes: list[dict[str, Any]] = []
+        decisions: list[dict[str, Any]] = []
+        for decision in self.decisions:
+            key = (id(decision.reasons), decision.verdict, decision.missing)
+            number = index.get(key)
+            if number is None:
+                number = index[key] = len(outcomes)
+                outcomes.append({"verdict": decision.verdict, "reasons": [r.to_dict() for r in decision.reasons],
+                                 "missing": list(decision.missing)})
+            decisions.append({"machine": decision.machine, "package": decision.package, "kb": decision.kb,
+                              "kind": decision.kind, "verdict": decision.verdict, "outcome": number})
+        return {"decisions": decisions, "outcomes": outcomes}
 
 
 def _machine_dict(machine: Any) -> dict[str, Any]:

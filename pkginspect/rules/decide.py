@@ -62,6 +62,7 @@ class Evaluator:
         self.calendar = calendar or bundled_calendar()
         self.ruleset = ruleset or default_ruleset()
         self._packages: dict[int, tuple[dict[str, Any], dict[Any, Any], dict[Any, Any]]] = {}
+        self._machines: dict[int, tuple[Any, dict[str, Any]]] = {}
 
     def _package(self, package: UpdatePackage, classification: Classification) -> tuple[
         dict[str, Any], dict[Any, Any], dict[Any, Any]
@@ -71,10 +72,17 @@ class Evaluator:
             self._packages[key] = (package_values(package, classification), {}, {})
         return self._packages[key]
 
+    def _machine(self, machine: Any) -> dict[str, Any]:
+        # Keyed by identity; the machine is kept referenced so its id cannot be reused while cached.
+        cached = self._machines.get(id(machine))
+        if cached is None or cached[0] is not machine:
+            cached = self._machines[id(machine)] = (machine, machine_values(machine))
+        return cached[1]
+
     def outcome(self, package: UpdatePackage, classification: Classification, machine: Any) -> Outcome:
         """The rules' outcome for one machine × package."""
         values, chains, trie = self._package(package, classification)
-        context = Context(machine_values(machine), values, self.calendar, chains)
+        context = Context(self._machine(machine), values, self.calendar, chains)
         node: dict[Any, Any] = trie
         while "outcome" not in node:
             symbol = node.get("symbol")

@@ -37,6 +37,12 @@ def test_fixture_audit_is_valid(fixture_audit: AuditResult, schema: dict[str, An
     assert document == {"$schema": SCHEMA_ID, **json.loads(json.dumps(fixture_audit.to_dict()))}
     assert document["totals"] == fixture_audit.totals()
     assert len(document["decisions"]) == len(document["machines"]) * len(document["packages"]) == 360
+    # Each decision refers to one shared outcome carrying its verdict and reasons.
+    assert len(document["outcomes"]) < len(document["decisions"])
+    for decision, original in zip(document["decisions"], fixture_audit.decisions, strict=True):
+        outcome = document["outcomes"][decision["outcome"]]
+        assert outcome["verdict"] == decision["verdict"] == original.verdict
+        assert [r["message"] for r in outcome["reasons"]] == [r.message for r in original.reasons]
 
 
 def test_unknowns_and_errors_are_valid(rough_audit: AuditResult, schema: dict[str, Any]) -> None:
@@ -44,7 +50,7 @@ def test_unknowns_and_errors_are_valid(rough_audit: AuditResult, schema: dict[st
     assert [e["path"] for e in document["errors"]] == [
         "fixtures/packages/broken/not-a-package.msu", "fixtures/packages/broken/truncated-header.msu"]
     unknown = [d for d in document["decisions"] if d["verdict"] == "unknown"]
-    assert unknown and all(d["missing"] for d in unknown)
+    assert unknown and all(document["outcomes"][d["outcome"]]["missing"] for d in unknown)
 
 
 def test_schema_rejects_what_the_report_never_writes(fixture_audit: AuditResult, schema: dict[str, Any]) -> None:
