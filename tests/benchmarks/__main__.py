@@ -95,8 +95,7 @@ def case_check(work: Path, _big: Path) -> list[tuple[str, list[str]]]:
     """pkginspect check: 10,000 machines x 24 packages (target: under 5 s)."""
     fleet = fleet_csv(work / "fleet-10000.csv", 10_000)
     packages = package_copies(work / "packages-24", 24)
-    return [("pkginspect", [PY, "-m", "pkginspect", "check", str(packages), "--machine", str(fleet),
-                            "--format", "json"])]
+    return [("pkginspect", [PY, "-m", "pkginspect", "check", str(packages), "--machine", str(fleet)])]
 
 
 def case_audit(work: Path, _big: Path) -> list[tuple[str, list[str]]]:
