@@ -116,6 +116,41 @@ def case_inspect(work: Path, big: Path) -> list[tuple[str, list[str]]]:
     return [("pkginspect", [PY, "-m", "pkginspect", "inspect", "--no-hash", str(big)])]
 
 
+def case_nested(work: Path, _big: Path) -> list[tuple[str, list[str]]]:
+    """Read update.mum through two levels: the .msu cabinet, then its inner package cabinet."""
+    msu = Path(__file__).resolve().parents[2] / "fixtures" / "packages" / "Windows10.0-KB5036909-x64.msu"
+    inner = "Windows10.0-KB5036909-x64.cab"
+    two_steps = (f"cabextract -q -F {inner} -d {_out(work, 'c1')} {msu} && "
+                 f"cabextract -q -F update.mum -d {_out(work, 'c2')} {work / 'out-c1' / inner}")
+    return [
+        ("pkginspect", [PY, "-m", "pkginspect", "extract", str(msu), f"{inner}!update.mum", "-d", _out(work, "p"),
+                        "--overwrite"]),
+        ("cabextract", ["sh", "-c", two_steps]),
+    ]
+
+
+def case_wim(work: Path, _big: Path) -> list[tuple[str, list[str]]]:
+    """Extract one 64 MiB file from an LZX WIM of 256 MiB (wimlib through ctypes vs wimlib-imagex)."""
+    wim = work / "big.wim"
+    if not wim.exists():
+        from fixtures.payload import payload_chunks
+
+        source = work / "wim-source"
+        source.mkdir(exist_ok=True)
+        for index in range(4):
+            with open(source / f"payload{index}.bin", "wb") as out:
+                for chunk in payload_chunks(index, 64 << 20):
+                    out.write(chunk)
+        subprocess.run(["wimlib-imagex", "capture", str(source), str(wim), "--compress=lzx"], check=True,
+                       capture_output=True)
+    return [
+        ("pkginspect", [PY, "-m", "pkginspect", "extract", str(wim), "payload3.bin", "-d", _out(work, "p"),
+                        "--overwrite"]),
+        ("wimlib-imagex", ["wimlib-imagex", "extract", str(wim), "1", "/payload3.bin",
+                           f"--dest-dir={_out(work, 'w')}"]),
+    ]
+
+
 def run(cases: dict[str, tuple[str, Case]], work: Path, size: str, repetitions: int) -> str:
     """Run the chosen cases and return the Markdown report."""
     report = [f"## Container benchmarks ({size} inputs, median of {repetitions})", ""]
@@ -138,6 +173,8 @@ CASES: dict[str, tuple[str, Case]] = {
     "own-folder": ("separate", case_member_own_folder),
     "same-folder": ("same", case_last_member_same_folder),
     "lzx": ("", case_lzx),
+    "nested": ("", case_nested),
+    "wim": ("", case_wim),
     "inspect": ("separate", case_inspect),
     "help": ("", case_help),
     "check": ("", case_check),
