@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import difflib
 import json
 import os
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pkginspect.csvrows import CsvLineError, commented_rows
 from pkginspect.errors import CalendarError
 
 MAX_CALENDAR_BYTES = 10 * 1024 * 1024
@@ -78,29 +78,18 @@ def _suggest(word: str, choices: tuple[str, ...]) -> str:
 
 def csv_rows(text: str, name: str) -> list[RawRow]:
     """Rows of a CSV calendar: ``#`` lines are comments, the first other line is the header."""
-    numbered = [
-        (number, line) for number, line in enumerate(text.splitlines(keepends=True), 1)
-        if not line.lstrip().startswith("#")
-    ]
-    reader = csv.reader(line for _, line in numbered)
     header: list[str] | None = None
     rows: list[RawRow] = []
-    consumed = 0
     try:
-        for fields in reader:
-            line = numbered[consumed][0]
-            consumed = reader.line_num
-            if not fields or all(not field.strip() for field in fields):
-                continue
+        for line, fields in commented_rows(text):
             if header is None:
                 header = _header(fields, name, line)
                 continue
             if len(fields) != len(header):
                 raise CalendarError(name, f"line {line}: {len(fields)} fields, the header has {len(header)}")
             rows.append(RawRow(f"line {line}", {key: value.strip() for key, value in zip(header, fields, strict=True)}))
-    except csv.Error as error:
-        raise CalendarError(name, f"line {numbered[consumed][0] if consumed < len(numbered) else '?'}: "
-                                  f"not valid CSV: {error}") from None
+    except CsvLineError as error:
+        raise CalendarError(name, f"line {error.line or '?'}: not valid CSV: {error}") from None
     if header is None:
         raise CalendarError(name, "empty file (only comments)")
     return rows

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import importlib
 import json
 import os
@@ -10,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
+from pkginspect.csvrows import CsvLineError, commented_rows
 from pkginspect.errors import FactsError
 from pkginspect.rules.facts import FACT_NAMES, Machine, suggest
 from pkginspect.rules.importers.detect import machines_from_json
@@ -122,18 +122,10 @@ def machines_from_csv(text: str, *, source: PathLike | None = None) -> list[Mach
 
     Lines starting with ``#`` are comments; booleans are ``true/false/yes/no/1/0``. Errors name the line.
     """
-    numbered = [(number, line) for number, line in enumerate(text.splitlines(keepends=True), 1)
-                if not line.lstrip().startswith("#")]
-    reader = csv.reader((line for _, line in numbered), strict=True)
     header: list[str] | None = None
     machines: list[Machine] = []
-    consumed = 0
     try:
-        for fields in reader:
-            line = numbered[consumed][0]
-            consumed = reader.line_num
-            if not fields or all(not field.strip() for field in fields):
-                continue
+        for line, fields in commented_rows(text):
             if header is None:
                 header = _header(fields, source, line)
                 continue
@@ -141,9 +133,8 @@ def machines_from_csv(text: str, *, source: PathLike | None = None) -> list[Mach
                 raise FactsError(source, f"line {line}: {len(fields)} fields, the header has {len(header)}")
             row = dict(zip(header, fields, strict=True))
             machines.append(Machine.from_dict(row, source=source, location=f"line {line}", text=True))
-    except csv.Error as error:
-        line_text = str(numbered[consumed][0]) if consumed < len(numbered) else "?"
-        raise FactsError(source, f"line {line_text}: not valid CSV: {error}") from None
+    except CsvLineError as error:
+        raise FactsError(source, f"line {error.line or '?'}: not valid CSV: {error}") from None
     if header is None:
         raise FactsError(source, "empty file (no header line)")
     if not machines:
