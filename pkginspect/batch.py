@@ -7,10 +7,13 @@ entry in ``errors`` and the run goes on. The result is plain data, sorted, with 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import signal
+import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +21,7 @@ from typing import Any
 from pkginspect.calendar import Calendar, bundled_calendar
 from pkginspect.classification import Classification, classify_batch
 from pkginspect.containers import Limits
-from pkginspect.errors import PkgInspectError
+from pkginspect.errors import LimitExceededError, PkgInspectError
 from pkginspect.package import UpdatePackage, find_packages, inspect
 from pkginspect.rules.decide import Decision, Evaluator
 from pkginspect.rules.engine import Ruleset
@@ -114,29 +117,78 @@ def _machine_dict(machine: Any) -> dict[str, Any]:
     return dict(vars(machine))
 
 
-def _inspect_one(path: str, limits: Limits | None) -> UpdatePackage | PackageFailure:
+class _OutOfTime(BaseException):
+    """Raised by the time budget's alarm; not a PkgInspectError, so nothing on the way records it as a problem."""
+
+
+def _timeout_error(path: str, seconds: float) -> LimitExceededError:
+    return LimitExceededError(
+        path, f"inspecting took more than {seconds:g} s, which exceeds the package_timeout limit; "
+        "raise it with --package-timeout or package_timeout=… (seconds)", "package_timeout",
+    )
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float | None) -> Iterator[None]:
+    """Raise _OutOfTime after ``seconds``, with SIGALRM (POSIX, main thread only; else not enforced).
+
+    The handler raises only while armed, and the first thing leaving the block does is disarm it, so a late
+    alarm cannot escape into the caller's code; callers still catch _OutOfTime, for an alarm that lands as the
+    block ends.
+    """
+    if seconds is None or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    armed = [True]
+
+    def alarm(_signum: int, _frame: object) -> None:
+        if armed[0]:
+            raise _OutOfTime()
+
+    previous = signal.signal(signal.SIGALRM, alarm)
     try:
-        return inspect(path, limits=limits, sha256=True)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        yield
+    finally:
+        armed[0] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _inspect_one(
+    path: str, limits: Limits | None, package_timeout: float | None = None
+) -> UpdatePackage | PackageFailure:
+    try:
+        with _time_budget(package_timeout):
+            return inspect(path, limits=limits, sha256=True)
+    except _OutOfTime:
+        assert package_timeout is not None
+        return PackageFailure(path, str(_timeout_error(path, package_timeout)))
     except PkgInspectError as error:
         return PackageFailure(path, str(error))
 
 
 def inspect_paths(
     paths: Iterable[str | os.PathLike[str]], *, jobs: int | None = None, limits: Limits | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, package_timeout: float | None = None,
 ) -> tuple[list[UpdatePackage], list[PackageFailure]]:
-    """Inspect every package under ``paths`` (``jobs`` processes; 1 = in this process), in path order."""
+    """Inspect every package under ``paths`` (``jobs`` processes; 1 = in this process), in path order.
+
+    ``package_timeout`` is a time budget per package in seconds: a package still being inspected then becomes
+    a ``PackageFailure`` naming the limit (enforced on POSIX, in worker processes or the main thread).
+    """
     files = find_packages(paths)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(files) or 1))
     results: list[UpdatePackage | PackageFailure] = []
     if workers == 1:
         for index, path in enumerate(files, 1):
-            results.append(_inspect_one(path, limits))
+            results.append(_inspect_one(path, limits, package_timeout))
             if progress:
                 progress(index, len(files), path)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for index, result in enumerate(pool.map(_inspect_one, files, [limits] * len(files), chunksize=1), 1):
+            mapped = pool.map(_inspect_one, files, [limits] * len(files), [package_timeout] * len(files), chunksize=1)
+            for index, result in enumerate(mapped, 1):
                 results.append(result)
                 if progress:
                     progress(index, len(files), files[index - 1])
@@ -156,10 +208,16 @@ def audit(
     limits: Limits | None = None,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
+    package_timeout: float | None = None,
 ) -> AuditResult:
-    """Audit the packages under ``paths`` against every machine of ``fleet`` (``Machine`` records)."""
+    """Audit the packages under ``paths`` against every machine of ``fleet`` (``Machine`` records).
+
+    ``package_timeout``: seconds one package may take to inspect (see ``inspect_paths``).
+    """
     calendar = calendar or bundled_calendar()
-    packages, failures = inspect_paths(paths, jobs=jobs, limits=limits, progress=progress)
+    packages, failures = inspect_paths(
+        paths, jobs=jobs, limits=limits, progress=progress, package_timeout=package_timeout
+    )
     packages.sort(key=lambda p: (p.kb.value if p.kb else 0, p.path))
     classifications = classify_batch(packages, calendar)
     evaluator = Evaluator(calendar, ruleset)

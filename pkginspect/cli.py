@@ -371,12 +371,14 @@ def _write_atomically(path: str, text: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
               help="Write the report here (atomically) instead of standard output.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Packages inspected in parallel [default: CPU count].")
+@click.option("--package-timeout", type=click.FloatRange(min=0, min_open=True),
+              help="Seconds allowed to inspect one package; a slower one is listed as an error.")
 @_fail_on_option
 @limit_options
 def audit_command(
     paths: tuple[str, ...], fleet_files: tuple[str, ...], calendar_files: tuple[str, ...],
     rules_files: tuple[str, ...], output_format: str, output: str | None, jobs: int | None,
-    fail_on: str | None, strict: bool, **options: Any,
+    package_timeout: float | None, fail_on: str | None, strict: bool, **options: Any,
 ) -> None:
     """Audit a month's packages against a fleet: one report of every machine × package decision.
 
@@ -396,7 +398,7 @@ def audit_command(
             click.echo(f"\rinspecting {done}/{total}: {os.path.basename(path)[:60]:<60}", err=True, nl=done == total)
 
     result = audit(paths, fleet, calendar=calendar, ruleset=ruleset, jobs=jobs, limits=_limits(options),
-                   progress=progress, now=_generation_time())
+                   progress=progress, now=_generation_time(), package_timeout=package_timeout)
     text = render(result, output_format)
     if output:
         _write_atomically(output, text)

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 import os
 
+_ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F)}
+
+
+def printable(text: str) -> str:
+    r"""``text`` on one line, control characters escaped (``\n``, ``\x1b``).
+
+    Names read from packages may hold line breaks or terminal escape sequences.
+    """
+    return text.translate(_ESCAPES)
+
 
 class PkgInspectError(Exception):
     """Base of every error pkginspect raises on purpose.
@@ -15,7 +25,10 @@ class PkgInspectError(Exception):
     def __init__(self, source: str | os.PathLike[str] | None, message: str) -> None:
         self.source = os.fspath(source) if source is not None else None
         self.message = message
-        super().__init__(f"{self.source}: {message}" if self.source else message)
+        text = f"{self.source}: {message}" if self.source else message
+        # One line, always: member names and parser messages come from the file and may hold line breaks or
+        # terminal escapes; they are shown escaped (``\n``, ``\x1b``).
+        super().__init__(printable(text))
 
 
 class ContainerError(PkgInspectError):

@@ -257,9 +257,15 @@ class _Reader:
                 by_name = {m.name: m for m in container.members}
                 members = []
                 for path in wanted:
-                    member = by_name[path.rpartition(SEPARATOR)[2]]
+                    member = by_name.get(path.rpartition(SEPARATOR)[2])
+                    # Problems go through the error class so that names from the file stay on one line.
+                    if member is None:  # a name holding the separator itself cannot be told apart from nesting
+                        message = f"cannot be read: {SEPARATOR!r} in a member name is ambiguous"
+                        self.problems.append(str(PkgInspectError(path, message)))
+                        continue
                     if member.size > METADATA_MAX:
-                        self.problems.append(f"{path}: {member.size} bytes is too large for a metadata file")
+                        message = f"{member.size} bytes is too large for a metadata file"
+                        self.problems.append(str(PkgInspectError(path, message)))
                         continue
                     members.append(member)
                 for member, stream in container.iter_open(members):

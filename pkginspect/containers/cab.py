@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 from pkginspect.containers import cabformat as fmt
 from pkginspect.containers.base import Container, Member
-from pkginspect.containers.limits import Budget
+from pkginspect.containers.limits import Budget, exceeded
 from pkginspect.containers.streams import as_reader, read_exact, window
 from pkginspect.errors import CorruptContainerError, UnsupportedContainerError
 
@@ -160,6 +160,17 @@ def _decode_name(raw: bytes, utf: bool) -> str:
         return raw.decode("cp1252", "replace")
 
 
+def _modified(date: int, time: int) -> datetime | None:
+    """A member's MS-DOS date and time, or None when they name no real moment (such as February 31st)."""
+    when = fmt.dos_datetime(date, time)
+    if when is None:
+        return None
+    try:
+        return datetime(*when)
+    except ValueError:
+        return None
+
+
 class CabinetReader(Container):
     """Read a cabinet from a seekable binary stream.
 
@@ -185,6 +196,7 @@ class CabinetReader(Container):
         if size is None:
             size = stream.seek(0, 2)
         self.size = size
+        self._decoded: dict[int, list[int]] = {}
         self.header, self.folders, self._members = self._read_tables()
 
     # -- tables -------------------------------------------------------------------------------------
@@ -207,6 +219,8 @@ class CabinetReader(Container):
             raise CorruptContainerError(src, "cabinet has no folders")
         if n_files == 0:
             raise CorruptContainerError(src, "cabinet has no files")
+        if n_files > self.budget.limits.max_members:
+            raise exceeded(src, f"{n_files} members", "max_members")
         cursor = _TableCursor(self._stream, fmt.CFHEADER.size, src, "cabinet header")
         header_reserve = folder_reserve = data_reserve = 0
         sig_offset = sig_size = None
@@ -258,7 +272,7 @@ class CabinetReader(Container):
                     src, f"member {raw_name!r} refers to folder {folder} but the cabinet has only {n_folders} "
                     + ("folder" if n_folders == 1 else "folders")
                 )
-            when = fmt.dos_datetime(date, time)
+            when = _modified(date, time)
             members.append(
                 Member(
                     index=i,
@@ -266,7 +280,7 @@ class CabinetReader(Container):
                     raw_name=raw_name,
                     size=size,
                     compression="continued" if continued else folders[folder].compression,
-                    modified=datetime(*when) if when else None,
+                    modified=when,
                     folder=None if continued else folder,
                     offset=offset,
                     attributes=attribs,
@@ -306,17 +320,19 @@ class CabinetReader(Container):
 
     def _iter_folder(self, folder: CabFolder, group: list[Member]) -> Iterator[tuple[Member, BinaryIO]]:
         end = max((m.offset or 0) + m.size for m in group)
-        cursor = _FolderCursor(self.folder_output(folder, end, f"{self.source}: folder {folder.index}"))
+        source = f"{self.source}: folder {folder.index}"
+        cursor = _FolderCursor(self.folder_output(folder, end, source))
         try:
             for member in group:
                 where = f"{self.source}: {member.name}"
                 self.budget.check_member_size(where, member.size)
                 assert member.offset is not None
                 if member.offset < cursor.position:
-                    # Overlapping members (two names for one range): read this one on its own.
-                    with self.open(member) as stream:
-                        yield member, stream
-                    continue
+                    # Overlapping members (two names for one range): decode the folder again from its start,
+                    # and let the members after this one go on from that pass. Re-opening just this member
+                    # instead would decode the folder once per member that one oversized member overlaps.
+                    cursor.close()
+                    cursor = _FolderCursor(self.folder_output(folder, end, source))
                 cursor.skip_to(member.offset, where)
                 body = cursor.take(member.size, where)
                 with as_reader(body) as stream:
@@ -392,7 +408,20 @@ class CabinetReader(Container):
             produced += len(out)
             self.budget.charge(where, len(out))
             self.budget.check_ratio(where, produced, consumed)
+            self.check_folder_ratio(folder, where, len(out), len(head) + cb_data)
             yield out
+
+    def check_folder_ratio(self, folder: CabFolder, where: str, produced: int, consumed: int) -> None:
+        """Add one decode step to the folder's totals over every pass, and check their expansion ratio.
+
+        Each pass's own ratio is checked too, but members that overlap (many names for one range of a
+        folder) each re-decode the folder from its start: every pass can stay under the ratio grace while
+        all of them together inflate gigabytes from a few kilobytes.
+        """
+        totals = self._decoded.setdefault(folder.index, [0, 0])
+        totals[0] += produced
+        totals[1] += consumed
+        self.budget.check_ratio(where, totals[0], totals[1])
 
     @staticmethod
     def _inflate(payload: bytes, history: bytes, expected: int, where: str, what: str) -> bytes:

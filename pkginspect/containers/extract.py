@@ -12,8 +12,10 @@ Nested containers extract into a directory named after the container plus ``.d``
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -63,11 +65,30 @@ def _target_for(path: str) -> str:
     return "/".join([*dirs, sanitize(levels[-1])])
 
 
+_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+_DIRECTORY_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+_RELATIVE_OPEN = (
+    hasattr(os, "O_DIRECTORY") and hasattr(os, "O_NOFOLLOW")
+    and {os.open, os.mkdir, os.stat, os.unlink} <= os.supports_dir_fd
+    and os.stat in os.supports_follow_symlinks
+)
+
+
+def _lstat_at(name: str, directory: int) -> os.stat_result | None:
+    try:
+        return os.stat(name, dir_fd=directory, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+
+
 class _Writer:
     """Creates files under one root, refusing symlinks and existing files, de-duplicating names."""
 
     def __init__(self, root: str, overwrite: bool) -> None:
-        os.makedirs(root, exist_ok=True)
+        try:
+            os.makedirs(root, exist_ok=True)
+        except OSError as exc:  # a file in the way, no permission …
+            raise ExtractionError(root, f"cannot create the target directory: {exc.strerror or exc}") from exc
         self.root = os.path.realpath(root)
         self.overwrite = overwrite
         self._files: set[str] = set()
@@ -94,6 +115,72 @@ class _Writer:
         return result
 
     def write(self, target: str, stream: BinaryIO, member: str) -> int:
+        """Create ``target`` (relative, sanitised) under the root and copy ``stream`` into it."""
+        try:
+            if _RELATIVE_OPEN:
+                return self._write_relative(target, stream, member)
+            return self._write_by_path(target, stream, member)
+        except OSError as exc:  # a name too long for the file system, no space, no permission …
+            where = os.path.join(self.root, *target.split("/"))
+            raise ExtractionError(member, f"cannot write {where}: {exc.strerror or exc}") from exc
+
+    def _write_relative(self, target: str, stream: BinaryIO, member: str) -> int:
+        """Walk down from the root one directory descriptor at a time, never following a link.
+
+        Checking a path and then opening it by name leaves a window in which a directory on the way can
+        be swapped for a symbolic link; opening each component relative to its parent's descriptor with
+        ``O_NOFOLLOW`` closes it.
+        """
+        parts = target.split("/")
+        if any(part in ("", ".", "..") for part in parts):
+            raise ExtractionError(member, f"refusing to write outside {self.root}")
+        fd = os.open(self.root, _DIRECTORY_FLAGS)
+        try:
+            current = self.root
+            for part in parts[:-1]:
+                current = os.path.join(current, part)
+                found = _lstat_at(part, fd)
+                if found is not None and stat.S_ISLNK(found.st_mode):
+                    raise ExtractionError(member, f"refusing to write through symbolic link {current}")
+                if found is not None and not stat.S_ISDIR(found.st_mode):
+                    raise ExtractionError(member, f"cannot create directory {current}: a file is in the way")
+                if found is None:
+                    with contextlib.suppress(FileExistsError):
+                        os.mkdir(part, dir_fd=fd)
+                try:
+                    child = os.open(part, _DIRECTORY_FLAGS, dir_fd=fd)
+                except OSError:  # swapped for a link or a file since the check above
+                    raise ExtractionError(member, f"refusing to write through symbolic link {current}") from None
+                os.close(fd)
+                fd = child
+            name = parts[-1]
+            final = os.path.join(current, name)
+            found = _lstat_at(name, fd)
+            if found is not None and stat.S_ISLNK(found.st_mode):
+                raise ExtractionError(member, f"refusing to replace symbolic link {final}")
+            if found is not None:
+                if not self.overwrite or stat.S_ISDIR(found.st_mode):
+                    raise ExtractionError(member, f"{final} already exists (use --overwrite to replace files)")
+                os.unlink(name, dir_fd=fd)
+            try:
+                out_fd = os.open(name, _FILE_FLAGS, 0o644, dir_fd=fd)
+            except FileExistsError:  # created (or linked) since the check above
+                raise ExtractionError(member, f"{final} already exists (use --overwrite to replace files)") from None
+            written = 0
+            try:
+                with os.fdopen(out_fd, "wb") as out:
+                    while chunk := stream.read(COPY_CHUNK):
+                        out.write(chunk)
+                        written += len(chunk)
+            except BaseException:
+                os.unlink(name, dir_fd=fd)
+                raise
+            return written
+        finally:
+            os.close(fd)
+
+    def _write_by_path(self, target: str, stream: BinaryIO, member: str) -> int:
+        """The same checks by path, where the platform cannot open relative to a directory descriptor."""
         parts = target.split("/")
         current = self.root
         for part in parts[:-1]:
@@ -113,8 +200,7 @@ class _Writer:
             if not self.overwrite or os.path.isdir(final):
                 raise ExtractionError(member, f"{final} already exists (use --overwrite to replace files)")
             os.unlink(final)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-        fd = os.open(final, flags, 0o644)
+        fd = os.open(final, _FILE_FLAGS, 0o644)
         written = 0
         try:
             with os.fdopen(fd, "wb") as out:

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 FEED_CHUNK = 256 * 1024
 OUTPUT_CHUNK = 256 * 1024
+MAX_BLOCK_OUTPUT = 32768  # CB_MAX_CHUNK: no CFDATA block holds more uncompressed bytes
+MAX_U32 = 0xFFFFFFFF
 INSTALL_HINT = "install libarchive (Debian/Ubuntu: apt-get install libarchive13) and pip install libarchive-c"
 
 
@@ -59,6 +61,9 @@ class _Feed(io.RawIOBase):
         self._position = start
         self._stop = stop
         self.consumed = 0
+        self.error: BaseException | None = None
+        """What reading the real cabinet raised: libarchive calls ``readinto`` from C, where an exception
+        would only be printed ("Exception ignored …") and lost, so it is kept here and re-raised."""
 
     def readable(self) -> bool:
         return True
@@ -72,7 +77,11 @@ class _Feed(io.RawIOBase):
         count = min(len(buffer), self._stop - self._position)
         if count <= 0:
             return 0
-        data = self._reader.read_at(self._position, count, "LZX folder data") if count else b""
+        try:
+            data = self._reader.read_at(self._position, count, "LZX folder data")
+        except BaseException as exc:  # handed back to decode_folder, never swallowed
+            self.error = exc
+            return 0
         buffer[: len(data)] = data
         self._position += len(data)
         self.consumed += len(data)
@@ -85,10 +94,18 @@ def decode_folder(reader: CabinetReader, folder: CabFolder, end: int, where: str
     import libarchive.exception
     import libarchive.read
 
+    most = folder.block_count * MAX_BLOCK_OUTPUT
+    if end > most:
+        # Also keeps ``end`` within the synthetic header's 32-bit field.
+        raise CorruptContainerError(
+            where, f"LZX folder {folder.index}: data ends at byte {end}, past the {most} bytes its "
+            f"{folder.block_count} blocks can hold"
+        )
     stop = reader.header.cabinet_size
-    header = synthetic_header(folder, reader.header.data_reserve, end, stop - folder.data_offset)
+    data_size = min(max(stop - folder.data_offset, 0), MAX_U32 - 512)
+    header = synthetic_header(folder, reader.header.data_reserve, end, data_size)
     feed = _Feed(reader, header, folder.data_offset, stop)
-    produced = 0
+    produced = counted = 0
     try:
         with libarchive.read.stream_reader(feed, format_name="cab", block_size=FEED_CHUNK) as archive:
             for entry in archive:
@@ -96,11 +113,17 @@ def decode_folder(reader: CabinetReader, folder: CabFolder, end: int, where: str
                     produced += len(chunk)
                     reader.budget.charge(where, len(chunk))
                     reader.budget.check_ratio(where, produced, feed.consumed)
+                    reader.check_folder_ratio(folder, where, len(chunk), feed.consumed - counted)
+                    counted = feed.consumed
                     yield chunk
                 break
     except libarchive.exception.ArchiveError as exc:
+        if feed.error is not None:
+            raise feed.error from None
         message = str(getattr(exc, "msg", None) or exc).strip()
         raise CorruptContainerError(where, f"LZX folder {folder.index} could not be decoded: {message}") from exc
+    if feed.error is not None:
+        raise feed.error
     if produced < end:
         raise CorruptContainerError(
             where, f"LZX folder {folder.index} ends after {produced} of {end} bytes (truncated or corrupt)"

@@ -138,7 +138,7 @@ class Package:
             return self._nested[key]
         depth = key.count(SEPARATOR) + 1
         if depth > self.limits.max_depth:
-            raise exceeded(key, f"nesting depth {depth}", "max_depth")
+            raise exceeded(f"{self.path}{SEPARATOR}{key}", f"nesting depth {depth}", "max_depth")
         child = self._open_nested(parent, member, f"{self.path}{SEPARATOR}{key}")
         self._nested[key] = child
         return child

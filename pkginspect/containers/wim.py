@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import BinaryIO
 
 from pkginspect.containers.base import Container, Member
-from pkginspect.containers.limits import Budget
+from pkginspect.containers.limits import Budget, exceeded
 from pkginspect.errors import (
     CorruptContainerError,
     NativeLibraryError,
@@ -147,8 +147,33 @@ def load_wimlib(source: str) -> ctypes.CDLL:
     lib.wimlib_get_error_string.restype = cp
     lib.wimlib_set_print_errors.argtypes = [ctypes.c_bool]
     lib.wimlib_set_print_errors(False)
+    _silence_libxml2()
     _lib = lib
     return lib
+
+
+_XML_ERROR_HANDLER = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_char_p)
+_quiet_handler = _XML_ERROR_HANDLER(lambda _context, _message: None)
+
+
+def _silence_libxml2() -> None:
+    """Stop the system libxml2 (wimlib < 1.14 parses a WIM's XML with it) printing parser errors on stderr.
+
+    wimlib reports a bad XML resource as an error code, which becomes our one-line error; libxml2 would
+    also print the offending lines. lxml carries its own libxml2, so this touches only wimlib's.
+    """
+    name = ctypes.util.find_library("xml2")
+    if not name:
+        return
+    try:
+        libxml2 = ctypes.CDLL(name)
+        for setter in ("xmlSetGenericErrorFunc", "xmlThrDefSetGenericErrorFunc"):
+            function = getattr(libxml2, setter)
+            function.argtypes = [ctypes.c_void_p, _XML_ERROR_HANDLER]
+            function.restype = None
+            function(None, _quiet_handler)
+    except (OSError, AttributeError):
+        return
 
 
 def _fail(lib: ctypes.CDLL, source: str, code: int, doing: str) -> PkgInspectError:
@@ -167,6 +192,36 @@ def _timestamp(spec: _Timespec) -> datetime | None:
         return None
 
 
+HEADER_SIZE = 208
+IMAGE_COUNT_AT = 0x2C  # dwImageCount, u32
+BLOB_TABLE_SIZE_AT = 0x40  # rhOffsetTable (at 0x30): its uncompressed size, u64
+BLOB_ENTRY_SIZE = 50  # one lookup (blob) table entry on disk
+
+
+def _check_header(path: str, source: str) -> None:
+    """Refuse an image count that the WIM's lookup table cannot back.
+
+    wimlib allocates per declared image before any other check (a 46 KB file declaring 10^9 images took
+    8 GB and 20 s). Each image needs a metadata resource, so a lookup table entry; other damage is left to
+    wimlib.
+    """
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(HEADER_SIZE)
+            size = os.fstat(stream.fileno()).st_size
+    except OSError:
+        return  # wimlib reports it
+    if len(head) < HEADER_SIZE:
+        return
+    images = int.from_bytes(head[IMAGE_COUNT_AT : IMAGE_COUNT_AT + 4], "little")
+    table = int.from_bytes(head[BLOB_TABLE_SIZE_AT : BLOB_TABLE_SIZE_AT + 8], "little")
+    entries = min(table, size) // BLOB_ENTRY_SIZE
+    if images > max(entries, 1):
+        raise CorruptContainerError(
+            source, f"WIM header declares {images} images but its lookup table holds at most {entries} entries"
+        )
+
+
 class WimReader(Container):
     """Read a WIM file on disk: members of every image; a single image's paths are not prefixed."""
 
@@ -176,6 +231,7 @@ class WimReader(Container):
         self.source = source
         self.budget = budget or Budget()
         self._lib = load_wimlib(source)
+        _check_header(path, source)
         handle = ctypes.c_void_p()
         code = self._lib.wimlib_open_wim(os.fsencode(path), 0, ctypes.byref(handle))
         if code:
@@ -211,10 +267,7 @@ class WimReader(Container):
                     if entry.depth == 0:
                         return 0
                     if len(members) >= limit:
-                        raise UnsupportedContainerError(
-                            self.source, f"more than {limit} members (max_members limit; raise it with "
-                            "--max-members or Limits(max_members=…))"
-                        )
+                        raise exceeded(self.source, f"more than {limit} members", "max_members")
                     path = (entry.full_path or b"").decode("utf-8", "replace").lstrip("/")
                     resource = entry.streams[0].resource
                     is_dir = bool(entry.attributes & ATTRIBUTE_DIRECTORY)

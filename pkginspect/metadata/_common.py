@@ -31,15 +31,17 @@ _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
 
 
-def read_bounded(data: Data, source: str, max_bytes: int) -> bytes:
+def read_bounded(data: Data, source: str, max_bytes: int, *, setting: str = "max_bytes=…") -> bytes:
     """Return ``data`` as bytes, refusing anything longer than ``max_bytes``.
 
     A stream is read at most ``max_bytes + 1`` bytes, so an oversized member is never loaded whole.
+    ``setting`` tells, in the error, how to raise the limit (``XmlLimits(max_bytes=…)`` for XML).
     """
+    hint = f"the max_bytes limit; raise it with {setting}"
     if isinstance(data, (bytes, bytearray, memoryview)):
         size = len(data) if not isinstance(data, memoryview) else data.nbytes
         if size > max_bytes:
-            raise MetadataError(source, f"too large: {size} bytes, the limit is {max_bytes} bytes")
+            raise MetadataError(source, f"too large: {size} bytes, the limit is {max_bytes} bytes ({hint})")
         return bytes(data)
     buffer = bytearray()
     # Raw streams may return short reads; keep reading until EOF or one byte past the limit.
@@ -51,7 +53,9 @@ def read_bounded(data: Data, source: str, max_bytes: int) -> bytes:
             break
         buffer += chunk
     if len(buffer) > max_bytes:
-        raise MetadataError(source, f"too large: more than {max_bytes} bytes, the limit is {max_bytes} bytes")
+        raise MetadataError(
+            source, f"too large: more than {max_bytes} bytes, the limit is {max_bytes} bytes ({hint})"
+        )
     return bytes(buffer)
 
 

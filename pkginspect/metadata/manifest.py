@@ -20,6 +20,7 @@ from pkginspect.metadata._common import (
 from pkginspect.metadata.mum import identity_from
 from pkginspect.metadata.xmlsafe import (
     DEFAULT_LIMITS,
+    XML_SIZE_SETTING,
     Element,
     XmlLimits,
     attr,
@@ -133,7 +134,7 @@ def parse_manifest(data: Data, source: str, *, limits: XmlLimits = DEFAULT_LIMIT
     Raises :class:`~pkginspect.errors.MetadataError` for uncompressed input that is bad XML or has no
     ``<assembly>`` root.
     """
-    raw = read_bounded(data, source, limits.max_bytes)
+    raw = read_bounded(data, source, limits.max_bytes, setting=XML_SIZE_SETTING)
     compression = sniff_manifest(raw)
     if compression is not None:
         return ComponentManifest(

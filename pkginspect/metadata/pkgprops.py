@@ -144,7 +144,7 @@ def parse_pkgprops(data: Data, source: str, *, max_bytes: int = DEFAULT_MAX_BYTE
     Blank lines are skipped. Raises :class:`~pkginspect.errors.MetadataError` naming the line for a line
     that is not ``Key="Value"`` or repeats a key, and for an empty or undecodable file.
     """
-    raw = read_bounded(data, source, max_bytes)
+    raw = read_bounded(data, source, max_bytes, setting="parse_pkgprops(max_bytes=…)")
     text = _decode(raw, source)
     pairs: list[tuple[str, str]] = []
     seen: dict[str, int] = {}

@@ -14,6 +14,8 @@ from pkginspect.metadata._common import DEFAULT_MAX_BYTES, Attributes, Data, Unk
 
 #: Default bound on element nesting; real update metadata nests about 12 deep (an inlined mum in WSUS core).
 DEFAULT_MAX_DEPTH = 128
+#: How an XML size error says to raise the limit.
+XML_SIZE_SETTING = "XmlLimits(max_bytes=…)"
 
 Element = etree._Element
 
@@ -56,7 +58,7 @@ def parse_xml(data: Data, source: str, *, fragment: bool = False, limits: XmlLim
 
     Every failure is a :class:`~pkginspect.errors.MetadataError` whose message names ``source``.
     """
-    raw = read_bounded(data, source, limits.max_bytes)
+    raw = read_bounded(data, source, limits.max_bytes, setting=XML_SIZE_SETTING)
     text = _decode(raw, source)
     if not text.strip():
         raise MetadataError(source, "invalid XML: empty document")
@@ -92,7 +94,8 @@ def parse_xml(data: Data, source: str, *, fragment: bool = False, limits: XmlLim
 
 
 def _syntax_message(error: etree.XMLSyntaxError) -> str:
-    message = (error.msg or str(error)).strip()
+    # libxml2 ends some messages with a line break: keep them on one line.
+    message = " ".join((error.msg or str(error)).split()).replace(" ,", ",")
     if "line" not in message and error.lineno:
         message = f"{message}, line {error.lineno}"
     return message
@@ -144,7 +147,10 @@ def _check_depth(root: Element, source: str, max_depth: int, *, wrapper: bool) -
         if event == "start":
             depth += 1
             if depth > max_depth:
-                raise MetadataError(source, f"invalid XML: elements nested deeper than {max_depth} levels")
+                raise MetadataError(
+                    source, f"invalid XML: elements nested deeper than {max_depth} levels "
+                    "(the max_depth limit; raise it with XmlLimits(max_depth=…))"
+                )
         else:
             depth -= 1
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 
 from pkginspect.containers import Entry, Extracted
+from pkginspect.errors import printable
 
 
 def _size(count: int) -> str:
@@ -46,7 +47,7 @@ def listing_text(package: str, kind: str, size: int, entries: Sequence[Entry]) -
         member = entry.member
         marker = f"  [{entry.container}]" if entry.container else ("/" if member.is_dir else "")
         indent = "  " * entry.depth
-        lines.append(f"{_size(member.size):>10}  {member.compression:<9} {indent}{member.name}{marker}")
+        lines.append(f"{_size(member.size):>10}  {member.compression:<9} {indent}{printable(member.name)}{marker}")
     return "\n".join(lines) + "\n"
 
 
@@ -54,8 +55,8 @@ def extraction_text(destination: str, results: Sequence[Extracted]) -> str:
     """One line per written file, with notes on sanitised or renamed names."""
     lines = []
     for item in results:
-        note = f"  ({item.note})" if item.note else ""
-        lines.append(f"{_size(item.size):>10}  {item.target}{note}")
+        note = f"  ({printable(item.note)})" if item.note else ""
+        lines.append(f"{_size(item.size):>10}  {printable(item.target)}{note}")
     lines.append(f"{len(results)} files written to {destination}")
     return "\n".join(lines) + "\n"
 
