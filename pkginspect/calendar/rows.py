@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pkginspect.csvrows import CsvLineError, commented_rows
+from pkginspect import textfiles
 from pkginspect.errors import CalendarError
+from pkginspect.textfiles import CsvLineError, commented_rows
 
 MAX_CALENDAR_BYTES = 10 * 1024 * 1024
 COLUMNS: tuple[str, ...] = (
@@ -34,21 +35,7 @@ class RawRow:
 
 def read_text(path: str | os.PathLike[str], name: str, limit: int = MAX_CALENDAR_BYTES) -> str:
     """The file's text (UTF-8, optional BOM), refusing files over ``limit`` bytes."""
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(limit + 1)
-    except FileNotFoundError:
-        raise CalendarError(name, "file not found") from None
-    except IsADirectoryError:
-        raise CalendarError(name, "is a directory, not a calendar file") from None
-    except OSError as error:
-        raise CalendarError(name, f"cannot read: {error.strerror or error}") from None
-    if len(data) > limit:
-        raise CalendarError(name, f"too large: more than {limit} bytes")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise CalendarError(name, f"not UTF-8 text (bad byte at offset {error.start})") from None
+    return textfiles.read_text(path, limit=limit, error=CalendarError, what="a calendar file", name=name)
 
 
 def is_json(path: str | os.PathLike[str], text: str) -> bool:

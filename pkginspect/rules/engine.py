@@ -30,6 +30,7 @@ import rule_engine
 
 from pkginspect.errors import RuleError
 from pkginspect.rules.symbols import DERIVED_NEEDS, SYMBOLS, Missing
+from pkginspect.textfiles import read_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -164,21 +165,7 @@ def _compile(entry: Mapping[str, Any], where: str) -> Rule:
 def _read(path: str | os.PathLike[str] | None, text: str | None = None) -> tuple[str, list[dict[str, Any]]]:
     name = os.fspath(path) if path is not None else f"pkginspect/rules/{DEFAULT_RULES}"
     if text is None:
-        try:
-            if os.path.isdir(name):
-                raise RuleError(name, "is a directory, not a rules file")
-            with open(name, "rb") as stream:
-                data = stream.read(MAX_RULES_BYTES + 1)
-        except FileNotFoundError:
-            raise RuleError(name, "no such file") from None
-        except OSError as error:
-            raise RuleError(name, f"cannot read: {error.strerror}") from None
-        if len(data) > MAX_RULES_BYTES:
-            raise RuleError(name, f"larger than {MAX_RULES_BYTES} bytes")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise RuleError(name, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+        text = read_text(name, limit=MAX_RULES_BYTES, error=RuleError, what="a rules file")
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -105,7 +105,7 @@ def test_rule_file_errors(tmp_path: Path, text: str, message: str) -> None:
 
 
 def test_file_level_errors(tmp_path: Path) -> None:
-    with pytest.raises(RuleError, match=r"missing\.toml: no such file"):
+    with pytest.raises(RuleError, match=r"missing\.toml: file not found"):
         load_ruleset([tmp_path / "missing.toml"])
     with pytest.raises(RuleError, match="is a directory"):
         load_ruleset([tmp_path])

@@ -9,10 +9,11 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pkginspect.csvrows import CsvLineError, commented_rows
+from pkginspect import textfiles
 from pkginspect.errors import FactsError
 from pkginspect.rules.facts import FACT_NAMES, Machine, suggest
 from pkginspect.rules.importers.detect import machines_from_json
+from pkginspect.textfiles import CsvLineError, commented_rows
 
 MAX_FACTS_BYTES = 50 * 1024 * 1024
 FileFormat = Literal["json", "toml", "csv"]
@@ -28,25 +29,8 @@ class _DuplicateKey(ValueError):
 
 def _read_text(path: PathLike, name: str, limit: int) -> str:
     """The file's text: UTF-8 (optional BOM) or UTF-16 with a BOM (what Windows PowerShell 5.1 redirection writes)."""
-    if Path(path).is_dir():
-        raise FactsError(name, "is a directory, not a machine facts file")
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(limit + 1)
-    except FileNotFoundError:
-        raise FactsError(name, "file not found") from None
-    except IsADirectoryError:
-        raise FactsError(name, "is a directory, not a machine facts file") from None
-    except OSError as error:
-        raise FactsError(name, f"cannot read: {error.strerror or error}") from None
-    if len(data) > limit:
-        raise FactsError(name, f"too large: more than {limit} bytes (a facts file or export is far smaller)")
-    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as error:
-        raise FactsError(name, f"not {encoding.upper().replace('-SIG', '')} text "
-                               f"(bad byte at offset {error.start})") from None
+    return textfiles.read_text(path, limit=limit, error=FactsError, what="a machine facts file", name=name,
+                               utf16=True)
 
 
 def file_format(path: PathLike, text: str) -> FileFormat:
