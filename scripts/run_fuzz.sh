@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run each coverage-guided fuzz target (tests/fuzz/fuzz_*.py) for a bounded time; exit 1 on any finding.
+# Run each coverage-guided fuzz target (tests/fuzz/fuzz.py TARGET) for a bounded time; exit 1 on any finding.
 #
 #   bash scripts/run_fuzz.sh                 # 40 s per target: cab, metadata, wim
 #   FUZZ_SECONDS=120 FUZZ_TARGETS="cab" bash scripts/run_fuzz.sh
@@ -40,7 +40,7 @@ for target in $targets; do
     esac
     mkdir -p "$work/$target"
     echo "== fuzz_$target: ${seconds}s, seeds: ${corpus[*]}" >&2
-    "$python" "tests/fuzz/fuzz_$target.py" \
+    "$python" "tests/fuzz/fuzz.py" "$target" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -max_len="$max_len" \
         -print_final_stats=1 -artifact_prefix="$findings/$target-" \
         "$work/$target" "${corpus[@]}"

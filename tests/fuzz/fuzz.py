@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Coverage-guided fuzz target: the WIM reader (wimlib via ctypes) on a temporary file, then walked as a package.
+"""Coverage-guided fuzzing of one target: ``cab``, ``metadata`` or ``wim`` (see ``targets.TARGETS``).
 
-    python tests/fuzz/fuzz_wim.py [libFuzzer options] [CORPUS_DIR …]   # e.g. -max_total_time=40
+    python tests/fuzz/fuzz.py TARGET [libFuzzer options] [CORPUS_DIR …]   # e.g. cab -max_total_time=40
 
-With atheris (pip install atheris) this is libFuzzer driving ``targets.wim_one_input`` with pkginspect's
+With atheris (pip install atheris) this is libFuzzer driving the target's one-input function with pkginspect's
 coverage; without it, a deterministic mutator runs over the corpus folders instead. See tests/fuzz/README.md.
 """
 
@@ -30,4 +30,7 @@ with atheris.instrument_imports(include=["pkginspect"]) if atheris else contextl
     from tests.fuzz import targets
 
 if __name__ == "__main__":
-    sys.exit(targets.run("wim", sys.argv))
+    if len(sys.argv) < 2 or sys.argv[1] not in targets.TARGETS:
+        sys.exit(f"usage: {sys.argv[0]} {{{','.join(sorted(targets.TARGETS))}}} [libFuzzer options] [CORPUS_DIR ...]")
+    # libFuzzer reads the rest of the command line; the target name is ours.
+    sys.exit(targets.run(sys.argv[1], [sys.argv[0], *sys.argv[2:]]))
