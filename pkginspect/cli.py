@@ -407,3 +407,62 @@ def audit_command(
     for failure in result.errors:
         click.echo(f"pkginspect: error: {failure.error}", err=True)
     _final_exit(list(result.decisions), [(e.path, e.error) for e in result.errors], fail_on, strict)
+
+
+def _month_option(value: str | None) -> str | None:
+    from pkginspect.forecast.months import parse_month
+
+    if value is None:
+        return None
+    try:
+        return parse_month(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a month like 2027-01", param_hint="--from") from None
+
+
+@main.command("forecast")
+@click.option("--fleet", "fleet_files", multiple=True, required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="The machines: a fleet file (JSON/CSV), facts files or az/Arc exports; repeatable.")
+@click.option("--months", type=click.IntRange(min=1, max=120), default=12, show_default=True,
+              help="How many months to forecast.")
+@click.option("--from", "start", metavar="YYYY-MM",
+              help="First month [default: the month after today, or after SOURCE_DATE_EPOCH when set].")
+@_calendar_option
+@_rules_option
+@click.option("--assessment", "assessments", multiple=True, metavar="[NAME=]FILE",
+              help="An Azure patch assessment (az vm assess-patches output) of machine NAME (default: the file "
+                   "name without extension), compared with the first month; repeatable.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv", "markdown", "html"]),
+              default="text", show_default=True, help="Report format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the report here (atomically) instead of standard output.")
+@click.option("--details", is_flag=True, help="Text output: every machine's months with their update and cause.")
+@click.option("--no-what-if", "no_whatif", is_flag=True, help="Skip the what-if runs of each failing prerequisite.")
+def forecast_command(
+    fleet_files: tuple[str, ...], months: int, start: str | None, calendar_files: tuple[str, ...],
+    rules_files: tuple[str, ...], assessments: tuple[str, ...], output_format: str, output: str | None,
+    details: bool, no_whatif: bool,
+) -> None:
+    """Forecast each machine's restarts over the coming months, and what would remove them.
+
+    Each month's expected update comes from the calendar (later months: the program's planned cadence) and its
+    verdict from the same rules as 'check'. Every failing hotpatch prerequisite is fixed in turn to show the
+    restarts it costs; fixes are ranked by the restarts they save across the fleet.
+    """
+    from pkginspect.forecast import forecast, load_assessment
+    from pkginspect.reports.forecast_formats import render_forecast
+    from pkginspect.reports.forecast_text import forecast_text
+
+    first = _month_option(start)
+    calendar = _load_calendar(calendar_files)
+    ruleset = _load_ruleset(rules_files)
+    fleet = _load_fleet(fleet_files)
+    azure = [load_assessment(argument) for argument in assessments]
+    result = forecast(fleet, months=months, start=first, calendar=calendar, ruleset=ruleset,
+                      now=_generation_time(), whatif=not no_whatif, assessments=azure)
+    text = forecast_text(result, details=details) if output_format == "text" else render_forecast(
+        result, output_format)
+    if output:
+        _write_atomically(output, text)
+    else:
+        click.echo(text, nl=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pkginspect.forecast.assessment import Assessment, Comparison, load_assessment
 from pkginspect.forecast.model import (
     FleetFix,
     ForecastResult,
@@ -20,6 +21,8 @@ __all__ = [
     "CALENDAR",
     "MAX_MONTHS",
     "MONTHLY",
+    "Assessment",
+    "Comparison",
     "ExpectedRelease",
     "Fix",
     "FleetFix",
@@ -31,4 +34,5 @@ __all__ = [
     "ScheduleGroup",
     "WhatIf",
     "forecast",
+    "load_assessment",
 ]

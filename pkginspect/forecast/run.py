@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pkginspect.calendar import Calendar, bundled_calendar
+from pkginspect.forecast.assessment import Assessment, compare_all
 from pkginspect.forecast.model import FleetFix, ForecastResult, MachineForecast, Schedule, WhatIf
 from pkginspect.forecast.months import month_range, next_month, parse_month
 from pkginspect.forecast.releases import Releases
@@ -87,8 +88,9 @@ class _Forecaster:
 def _rank(machines: Sequence[MachineForecast]) -> tuple[FleetFix, ...]:
     found: dict[str, tuple[Fix, list[str], list[int]]] = {}
     for machine in machines:
-        for item in machine.whatifs:
-            entry = found.setdefault(item.fix.id, (item.fix, [], []))
+        for item in (*machine.whatifs, *((machine.all_fixes,) if machine.all_fixes else ())):
+            key = item.fix.id if item.fix.id != "all" else f"all:{item.fix.label}"
+            entry = found.setdefault(key, (item.fix, [], []))
             entry[1].append(machine.name)
             entry[2].append(item.saved)
     ranked = [FleetFix(fix, tuple(names), sum(saved)) for fix, names, saved in found.values()]
@@ -104,6 +106,7 @@ def forecast(
     ruleset: Ruleset | None = None,
     now: dt.datetime | None = None,
     whatif: bool = True,
+    assessments: Sequence[Assessment] = (),
 ) -> ForecastResult:
     """Forecast every machine's updates and restarts over ``months`` months from ``start`` (``"YYYY-MM"``).
 
@@ -111,7 +114,8 @@ def forecast(
     from the same rules as ``check`` (``ruleset``, default: the bundled rules) over the calendar's release for
     the machine's product, or the program's planned cadence past the calendar's data. With ``whatif``, every
     failing prerequisite is fixed in turn and the restarts it saves are reported. ValueError for a bad
-    ``start`` or ``months``.
+    ``start`` or ``months``. ``assessments`` (Azure patch assessments, see ``forecast.assessment``) are
+    compared with their machine's first month.
     """
     if not 1 <= months <= MAX_MONTHS:
         raise ValueError(f"months must be between 1 and {MAX_MONTHS}, not {months}")
@@ -148,6 +152,7 @@ def forecast(
         calendar_sources=calendar.sources,
         rules_sources=ruleset.sources,
         calendar_ends=ends,
+        comparisons=compare_all(list(assessments), forecasts),
     )
 
 

@@ -220,7 +220,7 @@ def _cause(release: ExpectedRelease, outcome: Outcome, restart: bool) -> str:
         extra = " (a restart was pending)" if first == "reboot-pending" else ""
         return ("unplanned baseline" if release.kind == "baseline-unplanned" else "planned baseline") + extra
     causes = [cause(reason.rule) for reason in outcome.reasons]
-    return "; ".join(dict.fromkeys(causes)) or "restart"
+    return " + ".join(dict.fromkeys(causes)) or "restart"
 
 
 def _unknown_product(month: str, facts: Mapping[str, Any]) -> MonthForecast:

@@ -1,0 +1,15 @@
+"""The forecast as JSON: ``ForecastResult.to_dict()`` with its ``$schema``."""
+
+from __future__ import annotations
+
+import json
+
+from pkginspect.forecast import ForecastResult
+
+SCHEMA_ID = "https://pkginspect.invalid/schemas/forecast.schema.json"
+
+
+def forecast_json(result: ForecastResult) -> str:
+    """The whole forecast, keys in a fixed order, compact (one line; pipe through ``jq .`` to read)."""
+    document = {"$schema": SCHEMA_ID, **result.to_dict()}
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False) + "\n"
