@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the names, for type checkers; at run time they load on firs
         RuleError,
         UnsupportedContainerError,
     )
+    from pkginspect.forecasting import ForecastResult, forecast
     from pkginspect.package import CbsPackage, Component, Fact, MemberInfo, SubPackage, UpdatePackage, inspect
     from pkginspect.reports.formats import ReportFormat, render
     from pkginspect.rules import Decision, Machine, Ruleset, evaluate, load_machines, load_ruleset
@@ -76,6 +77,8 @@ _EXPORTS = {
     "load_machines": "pkginspect.rules",
     "load_ruleset": "pkginspect.rules",
     "open_package": "pkginspect.containers",
+    "ForecastResult": "pkginspect.forecasting",
+    "forecast": "pkginspect.forecasting",
 }
 
 
@@ -106,6 +109,7 @@ __all__ = [
     "ExtractionError",
     "Fact",
     "FactsError",
+    "ForecastResult",
     "LimitExceededError",
     "Limits",
     "Machine",
@@ -128,6 +132,7 @@ __all__ = [
     "classify_batch",
     "evaluate",
     "extract",
+    "forecast",
     "inspect",
     "load_calendar",
     "load_machines",

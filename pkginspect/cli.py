@@ -410,7 +410,7 @@ def audit_command(
 
 
 def _month_option(value: str | None) -> str | None:
-    from pkginspect.forecast.months import parse_month
+    from pkginspect.forecasting.months import parse_month
 
     if value is None:
         return None
@@ -449,7 +449,7 @@ def forecast_command(
     verdict from the same rules as 'check'. Every failing hotpatch prerequisite is fixed in turn to show the
     restarts it costs; fixes are ranked by the restarts they save across the fleet.
     """
-    from pkginspect.forecast import forecast, load_assessment
+    from pkginspect.forecasting import forecast, load_assessment
     from pkginspect.reports.forecast_formats import render_forecast
     from pkginspect.reports.forecast_text import forecast_text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pkginspect.forecast import ForecastResult, MachineForecast, MonthForecast
+from pkginspect.forecasting import ForecastResult, MachineForecast, MonthForecast
 
 MARKS: Mapping[str, str] = {
     "reboot-required": "R",

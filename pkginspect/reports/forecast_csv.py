@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from pkginspect.forecast import ForecastResult
+from pkginspect.forecasting import ForecastResult
 
 COLUMNS = ("machine", "month", "product", "kind", "kb", "build", "installs_kb", "installs_build", "source",
            "confidence", "verdict", "restart", "avoidable", "cause", "rules")

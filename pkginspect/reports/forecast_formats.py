@@ -6,7 +6,7 @@ import enum
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
-from pkginspect.forecast import ForecastResult
+from pkginspect.forecasting import ForecastResult
 from pkginspect.reports.forecast_csv import forecast_csv
 from pkginspect.reports.forecast_html import forecast_html
 from pkginspect.reports.forecast_json import forecast_json

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
-from pkginspect.forecast import ForecastResult, MachineForecast
+from pkginspect.forecasting import ForecastResult, MachineForecast
 from pkginspect.reports.forecast_common import LEGEND, calendar_note, fix_sentence, horizon, mark, share
 
 _CSS = """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pkginspect.forecast import ForecastResult
+from pkginspect.forecasting import ForecastResult
 
 SCHEMA_ID = "https://pkginspect.invalid/schemas/forecast.schema.json"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pkginspect.forecast import ForecastResult
+from pkginspect.forecasting import ForecastResult
 from pkginspect.reports.forecast_common import (
     LEGEND,
     calendar_note,

@@ -12,12 +12,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pkginspect.calendar import Calendar, bundled_calendar
-from pkginspect.forecast.assessment import Assessment, compare_all
-from pkginspect.forecast.model import FleetFix, ForecastResult, MachineForecast, Schedule, WhatIf
-from pkginspect.forecast.months import month_range, next_month, parse_month
-from pkginspect.forecast.releases import Releases
-from pkginspect.forecast.simulate import PROFILE_FACTS, Simulator
-from pkginspect.forecast.whatif import Fix, fix_for
+from pkginspect.forecasting.assessment import Assessment, compare_all
+from pkginspect.forecasting.model import FleetFix, ForecastResult, MachineForecast, Schedule, WhatIf
+from pkginspect.forecasting.months import month_range, next_month, parse_month
+from pkginspect.forecasting.releases import Releases
+from pkginspect.forecasting.simulate import PROFILE_FACTS, Simulator
+from pkginspect.forecasting.whatif import Fix, fix_for
 from pkginspect.rules.decide import default_ruleset
 from pkginspect.rules.engine import Ruleset
 from pkginspect.rules.facts import FACT_NAMES
@@ -114,7 +114,7 @@ def forecast(
     from the same rules as ``check`` (``ruleset``, default: the bundled rules) over the calendar's release for
     the machine's product, or the program's planned cadence past the calendar's data. With ``whatif``, every
     failing prerequisite is fixed in turn and the restarts it saves are reported. ValueError for a bad
-    ``start`` or ``months``. ``assessments`` (Azure patch assessments, see ``forecast.assessment``) are
+    ``start`` or ``months``. ``assessments`` (Azure patch assessments, see ``forecasting.assessment``) are
     compared with their machine's first month.
     """
     if not 1 <= months <= MAX_MONTHS:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pkginspect.errors import FactsError
-from pkginspect.forecast.model import MachineForecast
+from pkginspect.forecasting.model import MachineForecast
 from pkginspect.textfiles import read_text
 
 MAX_ASSESSMENT_BYTES = 16 * 1024 * 1024

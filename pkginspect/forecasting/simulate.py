@@ -22,10 +22,10 @@ from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from typing import Any
 
-from pkginspect.forecast.model import MonthForecast, Schedule
-from pkginspect.forecast.months import add_months, is_planned_baseline
-from pkginspect.forecast.releases import CADENCE, CALENDAR, MONTHLY, ExpectedRelease, Releases
-from pkginspect.forecast.whatif import cause
+from pkginspect.forecasting.model import MonthForecast, Schedule
+from pkginspect.forecasting.months import add_months, is_planned_baseline
+from pkginspect.forecasting.releases import CADENCE, CALENDAR, MONTHLY, ExpectedRelease, Releases
+from pkginspect.forecasting.whatif import cause
 from pkginspect.rules.engine import Outcome, Reason, Ruleset
 from pkginspect.rules.facts import FACT_NAMES
 from pkginspect.rules.projected import UpdateEvaluator, UpdateFacts, Verdict

@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from pkginspect.forecast.releases import OutOfBandRelease
-from pkginspect.forecast.whatif import Fix
+from pkginspect.forecasting.releases import OutOfBandRelease
+from pkginspect.forecasting.whatif import Fix
 from pkginspect.rules.engine import Reason
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pkginspect.forecast.assessment import Assessment, Comparison, load_assessment
-from pkginspect.forecast.model import (
+from pkginspect.forecasting.assessment import Assessment, Comparison, load_assessment
+from pkginspect.forecasting.model import (
     FleetFix,
     ForecastResult,
     MachineForecast,
@@ -12,9 +12,9 @@ from pkginspect.forecast.model import (
     ScheduleGroup,
     WhatIf,
 )
-from pkginspect.forecast.releases import CADENCE, CALENDAR, MONTHLY, ExpectedRelease, Releases
-from pkginspect.forecast.run import MAX_MONTHS, forecast
-from pkginspect.forecast.whatif import Fix
+from pkginspect.forecasting.releases import CADENCE, CALENDAR, MONTHLY, ExpectedRelease, Releases
+from pkginspect.forecasting.run import MAX_MONTHS, forecast
+from pkginspect.forecasting.whatif import Fix
 
 __all__ = [
     "CADENCE",

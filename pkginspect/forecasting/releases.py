@@ -15,7 +15,7 @@ from typing import Any
 
 from pkginspect.calendar import Calendar, Month
 from pkginspect.calendar.model import PRODUCT_BUILDS, parse_build
-from pkginspect.forecast.months import add_months, is_planned_baseline
+from pkginspect.forecasting.months import add_months, is_planned_baseline
 
 CALENDAR = "calendar"
 CADENCE = "planned cadence"
