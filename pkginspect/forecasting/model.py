@@ -95,6 +95,12 @@ class Schedule:
         """The months with a required restart."""
         return tuple(month.month for month in self.months if month.restart)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able data."""
+        return {"restarts": self.restarts, "avoidable": self.avoidable, "unknown": self.unknown,
+                "possible": self.possible, "floor": self.floor, "at_floor": self.at_floor,
+                "months": [month.to_dict() for month in self.months]}
+
     @property
     def signature(self) -> tuple[str, ...]:
         """The verdict of every month: machines with the same signature share a schedule."""
@@ -144,19 +150,22 @@ class MachineForecast:
         counts = Counter(month.cause for month in self.schedule.months if month.avoidable)
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able data."""
-        schedule = self.schedule
-        return {
+    def to_dict(self, schedule: int | None = None) -> dict[str, Any]:
+        """Plain JSON-able data; with ``schedule``, the months are left out and referred to by that index."""
+        data: dict[str, Any] = {
             "name": self.name,
-            "product": next((m.product for m in schedule.months if m.product), None),
-            "restarts": schedule.restarts, "avoidable": schedule.avoidable, "unknown": schedule.unknown,
-            "possible": schedule.possible, "floor": schedule.floor, "at_floor": schedule.at_floor,
-            "restart_months": list(schedule.restart_months), "causes": self.causes(),
-            "months": [month.to_dict() for month in schedule.months],
+            "product": next((m.product for m in self.schedule.months if m.product), None),
+            "restarts": self.schedule.restarts, "avoidable": self.schedule.avoidable,
+            "unknown": self.schedule.unknown, "at_floor": self.schedule.at_floor,
+            "restart_months": list(self.schedule.restart_months), "causes": self.causes(),
             "whatif": [item.to_dict() for item in self.whatifs],
             "all_fixes": self.all_fixes.to_dict() if self.all_fixes else None,
         }
+        if schedule is None:
+            data["schedule"] = self.schedule.to_dict()
+        else:
+            data["schedule"] = schedule
+        return data
 
 
 @dataclass(frozen=True)
@@ -204,6 +213,19 @@ class ForecastResult:
     """(calendar product, newest month it holds): later months follow the planned cadence."""
     comparisons: tuple[Any, ...] = ()
     """Azure assessments compared with the first month (``assessment.Comparison``), when given."""
+
+    def _machines_and_schedules(self) -> dict[str, list[dict[str, Any]]]:
+        """Machines that refer by index to a table of distinct schedules (machines with equal facts share one)."""
+        index: dict[int, int] = {}
+        schedules: list[dict[str, Any]] = []
+        machines: list[dict[str, Any]] = []
+        for machine in self.machines:
+            number = index.get(id(machine.schedule))
+            if number is None:
+                number = index[id(machine.schedule)] = len(schedules)
+                schedules.append(machine.schedule.to_dict())
+            machines.append(machine.to_dict(number))
+        return {"schedules": schedules, "machines": machines}
 
     def restarts_per_month(self) -> dict[str, int]:
         """Machines that restart in each month."""
@@ -261,6 +283,6 @@ class ForecastResult:
             "avoidable_per_month": self.avoidable_per_month(),
             "fixes": [fix.to_dict() for fix in self.fixes],
             "groups": [group.to_dict() for group in self.groups()],
-            "machines": [machine.to_dict() for machine in self.machines],
+            **self._machines_and_schedules(),
             "assessment": [comparison.to_dict() for comparison in self.comparisons],
         }

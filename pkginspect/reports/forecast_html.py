@@ -21,6 +21,8 @@ table { border-collapse: collapse; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 thead th { background: var(--panel); }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th[scope="row"] { white-space: nowrap; }
+thead th { font-size: 12px; }
 td.m { text-align: center; width: 2.2em; font-weight: 700; font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
 .v-reboot-required { background: #fbd5d3; color: #8b1a12; }
 .v-reboot-possible { background: #fde7b0; color: #6f4700; }
