@@ -32,7 +32,9 @@ _ROLE_KIND = {
     "baseline-planned": "baseline-planned",
     "baseline-unplanned": "baseline-unplanned",
     "lcu": "lcu",
-    "out-of-band": "lcu",
+    "oob-lcu": "lcu",
+    "oob-hotpatch": "hotpatch",
+    "preview": "lcu",
 }
 
 
@@ -140,7 +142,7 @@ def _classify(package: UpdatePackage, calendar: Calendar) -> Classification:
     if kb is not None:
         matches = [m for m in calendar.by_kb(kb) if not products or m.product in products]
         for match in matches:
-            where = f"{match.release.source} ({match.product} {match.month})"
+            where = f"{match.entry.source} ({match.product} {match.month})"
             evidence.append(Evidence("calendar", f"KB{kb} is the {match.role} release", where, _ROLE_KIND[match.role]))
 
     def result(kind: str, confidence: str, rule: str, product: str | None = None, month_: str | None = None,
@@ -163,7 +165,7 @@ def _classify(package: UpdatePackage, calendar: Calendar) -> Classification:
             conflicts.append(f"the package carries hotpatch markers but the calendar says {match.role}")
         if month and str(match.month) != month:
             conflicts.append(f"release month {month} differs from the calendar's {match.month}")
-        confidence = "high" if match.release.confidence == "P" and len(roles) == 1 else "medium"
+        confidence = "high" if match.confidence == "P" and len(roles) == 1 else "medium"
         kind = _ROLE_KIND[match.role]
         baseline = match.release.build if kind.startswith("baseline") else None
         return result(kind, confidence, "calendar", match.product, str(match.month), baseline)

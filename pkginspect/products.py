@@ -29,6 +29,8 @@ BUILDS: dict[int, tuple[tuple[str, ...], str]] = {
     25398: (("windows-server-23h2",), "23H2"),
     26100: (("windows-11", "windows-server-2025"), "24H2"),
     26200: (("windows-11",), "25H2"),
+    26300: (("windows-11",), "26H2"),  # enablement package on the 24H2/25H2 servicing branch
+    28000: (("windows-11",), "26H1"),  # new Arm64 devices
 }
 
 

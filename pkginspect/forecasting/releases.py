@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from pkginspect.calendar import Calendar, Month
+from pkginspect.calendar import Calendar
 from pkginspect.calendar.model import PRODUCT_BUILDS, parse_build
 from pkginspect.forecasting.months import add_months, is_planned_baseline
 
@@ -114,11 +114,16 @@ class Releases:
         number = PRODUCT_BUILDS[product]
         if row is not None:
             base = self.calendar.baseline_for(product, month) if not row.is_baseline else row
-            oob = tuple(OutOfBandRelease(o.kb, o.build, o.hotpatch, o.breaks_chain) for o in row.out_of_band)
-            return ExpectedRelease(product, family, number, month, row.type, row.build, row.kb, row.lcu_build,
-                                   row.lcu_kb, base.build if base else None,
-                                   str(base.month) if base else _governing(month), CALENDAR, row.confidence, oob,
-                                   row.source)
+            oob = tuple(OutOfBandRelease(o.kb, o.build, o.hotpatch, o.breaks_chain)
+                        for o in (*row.out_of_band, *row.previews))
+            kind, build, kb = row.type, row.build, row.kb
+            if kind not in ("baseline-planned", "baseline-unplanned", "hotpatch"):
+                # The calendar knows only the regular or out-of-band updates of the month: the cadence's release
+                # is expected, its build and KB not known.
+                kind, build, kb = ("baseline-planned" if is_planned_baseline(month) else "hotpatch"), None, None
+            return ExpectedRelease(product, family, number, month, kind, build, kb, row.lcu_build, row.lcu_kb,
+                                   base.build if base else None, str(base.month) if base else _governing(month),
+                                   CALENDAR, row.confidence, oob, row.source)
         kind = "baseline-planned" if is_planned_baseline(month) else "hotpatch"
         governing = _governing(month)
         base_row = self.calendar.release(product, governing)
@@ -164,8 +169,3 @@ def _governing(month: str) -> str:
     """The planned baseline month at or before ``month``."""
     number = int(month[5:7])
     return add_months(month, -((number - 1) % 3))
-
-
-def month_of(value: Month | str) -> str:
-    """A calendar month as ``YYYY-MM``."""
-    return str(value)

@@ -405,10 +405,11 @@ def _calendar_products(calendar: Calendar, classifications: Iterable[Classificat
 
 
 def _release_title(release: Release) -> str:
-    text = f"{release.month} {release.type} KB{release.kb} {release.build}"
+    text = f"{release.month} {release.type} KB{release.kb or '?'} {release.build or '(build ?)'}"
     if release.lcu_kb and release.lcu_kb != release.kb:
         text += f" (cumulative update KB{release.lcu_kb} {release.lcu_build})"
-    return text + "".join(f"; out-of-band {o.date} KB{o.kb} {o.build}" for o in release.out_of_band)
+    return text + "".join(f"; out-of-band {o.date} KB{o.kb or '?'} {o.build or '(build ?)'}"
+                          for o in release.out_of_band)
 
 
 def _calendar_grid(calendar: Calendar, product: str, audited: Mapping[tuple[str, str], list[str]]) -> list[str]:
@@ -443,7 +444,7 @@ def _calendar_grid(calendar: Calendar, product: str, audited: Mapping[tuple[str,
                      "<th>Hotpatch chain</th><th>Remark</th></tr></thead><tbody>")
         for oob in extra:
             chain = "breaks it" if oob.breaks_chain else "keeps it"
-            lines.append(f"<tr><td>{_e(oob.date)}</td><td>{_e(oob.build)}</td><td>KB{_e(oob.kb)}</td>"
+            lines.append(f"<tr><td>{_e(oob.date)}</td><td>{_e(oob.build or '?')}</td><td>KB{_e(oob.kb or '?')}</td>"
                          f"<td>{'hotpatch' if oob.hotpatch else 'update'}</td><td>{chain}"
                          f"{'' if oob.chain_stated else ' (by rule)'}</td><td>{_e(oob.remark)}</td></tr>")
         lines.append("</tbody></table></details>")

@@ -162,3 +162,16 @@ def test_a_rule_that_reads_the_name_splits_identical_machines(tmp_path: Any) -> 
     result = forecast(fleet, start="2025-01", ruleset=load_ruleset([rules]))
     lines = {m.name: schedule_line(m) for m in result.machines}
     assert lines == {"frozen": "-" * 12, "free": "R..R..R..R.."}
+
+
+def test_the_2026_out_of_band_dated_in_the_next_month_breaks_the_chain() -> None:
+    # KB5082314 (20348.4776) is February 2026's out-of-band update, published 2026-03-02. A VM that took it is off
+    # the chain: March brings the regular update KB5078766 (restart); April's baseline (planned cadence) rejoins.
+    machine = one("2026-02", months=5, build="20348.4650", **AZURE_EDITION)
+    feb = machine.schedule.months[0]
+    assert [(o.kb, o.build, o.breaks_chain) for o in feb.out_of_band] == [(5082314, "20348.4776", True)]
+    later = one("2026-03", months=4, build="20348.4776", **AZURE_EDITION)
+    assert schedule_line(later) == "RR.."
+    march = later.schedule.months[0]
+    assert (march.kb, march.installs_kb, march.rules) == (5078737, 5078766, ("hotpatch.chain",))
+    assert [m.source for m in later.schedule.months] == ["calendar"] + ["planned cadence"] * 3
