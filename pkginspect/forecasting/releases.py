@@ -136,6 +136,7 @@ class Releases:
         return ExpectedRelease(family, family, build_number or 0, month, "lcu", None, None, None, None, None,
                                month, MONTHLY, "low")
 
+    @functools.lru_cache(maxsize=16384)  # noqa: B019 - one Releases per run; bounded
     def chain_state(self, product: str, month: str, build: str) -> bool | None:
         """Whether ``build`` is on ``product``'s hotpatch chain in ``month`` (a calendar month).
 

@@ -33,6 +33,7 @@ from pkginspect.rules.symbols import machine_values
 
 PROFILE_FACTS = FACT_NAMES[1:]
 """The facts that decide a schedule (all but the name, unless a rule reads the name)."""
+_FIXED_FACTS = tuple(name for name in PROFILE_FACTS if name not in ("build", "reboot_pending"))
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Simulator:
         self.releases = releases
         self.evaluator = UpdateEvaluator(releases.calendar, ruleset)
         self._schedules: dict[tuple[Any, ...], Schedule] = {}
+        self._tails: dict[tuple[Any, ...], tuple[tuple[MonthForecast, ...], bool]] = {}
 
     def schedule(self, facts: Mapping[str, Any], months: Sequence[str], *, by_name: bool = False) -> Schedule:
         """The schedule of a machine with ``facts`` (fact name → value) over ``months``.
@@ -72,7 +74,7 @@ class Simulator:
                facts.get("name") if by_name else None)
         found = self._schedules.get(key)
         if found is None:
-            found = self._schedules[key] = self._simulate(facts, tuple(months))
+            found = self._schedules[key] = self._simulate(facts, tuple(months), by_name)
         return found
 
     def _product(self, facts: Mapping[str, Any]) -> str | None:
@@ -80,20 +82,28 @@ class Simulator:
         number = int(build.split(".")[0]) if isinstance(build, str) and "." in build else None
         return self.releases.product_for(facts.get("product"), number)
 
-    def _simulate(self, facts: Mapping[str, Any], months: tuple[str, ...]) -> Schedule:
+    def _simulate(self, facts: Mapping[str, Any], months: tuple[str, ...], by_name: bool) -> Schedule:
         product = self._product(facts)
         build = facts.get("build")
         state = State(build, build is not None, None, facts.get("reboot_pending"))
+        # What the rest of a schedule depends on: the facts that do not change, and the state. Machines that
+        # differ only in their starting build meet in the same state after a month or two and share the rest.
+        fixed = (tuple(facts.get(name) for name in _FIXED_FACTS), build.split(".")[0] if build else None,
+                 facts.get("name") if by_name else None, months)
         results: list[MonthForecast] = []
+        visited: list[tuple[Any, ...]] = []
         reads_name = False
-        floor = 0
         for index, month in enumerate(months):
+            tail = self._tails.get((fixed, index, state))
+            if tail is not None:
+                results += tail[0]
+                reads_name = reads_name or tail[1]
+                break
+            visited.append((fixed, index, state))
             release = self._release(facts, product, month)
             if release is None:
                 results.append(_unknown_product(month, facts))
                 continue
-            if release.is_baseline or (release.source == MONTHLY and is_planned_baseline(month)):
-                floor += 1
             if index == 0 and product is not None and release.source != CALENDAR and state.exact:
                 state = replace(state, chain=self._initial_chain(product, month, state.build))
             found = self._decide(facts, release, state)
@@ -108,6 +118,10 @@ class Simulator:
             if outcome is not effective:
                 state = replace(state, pending=False)
             results.append(_month(release, outcome, installs, state))
+        for key in visited:
+            self._tails[key] = (tuple(results[key[1]:]), reads_name)
+        floor = sum(1 for month in results if month.kind in ("baseline-planned", "baseline-unplanned")
+                    or (month.source == MONTHLY and is_planned_baseline(month.month)))
         return Schedule(tuple(results), floor, reads_name)
 
     def _release(self, facts: Mapping[str, Any], product: str | None, month: str) -> ExpectedRelease | None:
