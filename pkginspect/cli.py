@@ -366,10 +366,13 @@ def check_command(
     machines = _load_fleet(machine_files)
     results, errors = _inspect_all(packages, _limits(options), sha256=False)
     decisions = evaluate_all(results, machines, calendar, ruleset)
+    from pkginspect.classification import classify_batch, stale_warnings
+
+    warnings = stale_warnings(classify_batch(results, calendar))
     if output_format == "json":
-        click.echo(check_json(decisions, errors), nl=False)
+        click.echo(check_json(decisions, errors, warnings), nl=False)
     else:
-        click.echo(check_text(decisions, errors, explain=explain), nl=False)
+        click.echo(check_text(decisions, errors, explain=explain, warnings=warnings), nl=False)
     problems = [*errors, *((r.path, f"{r.path}!{p}") for r in results for p in r.problems)]
     for _, message in problems:
         click.echo(f"pkginspect: error: {message}", err=True)

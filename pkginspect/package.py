@@ -72,6 +72,8 @@ class SubPackage:
     release_type: str | None
     restart: str | None
     source: str
+    parents: tuple[str, ...] = ()
+    """The versions of the sub-package's own parents (``PackageManifest.parent_versions``)."""
 
 
 @dataclass(frozen=True)
@@ -408,7 +410,8 @@ def _inspect(package: Package, components: bool, sha256: bool) -> UpdatePackage:
             sub = reader.parse("mum", data.get(sub_path), sub_path)
             if sub is not None:
                 identity = sub.identity
-                subs.append(SubPackage(identity.name, identity.version, sub.release_type, sub.restart, sub_path))
+                subs.append(SubPackage(identity.name, identity.version, sub.release_type, sub.restart, sub_path,
+                                       sub.parent_versions))
         comps = tuple(_component(reader, m.path, data.get(m.path)) for m in manifests if m.path in data)
         cbs.append(_cbs_package(holder, parsed, tuple(subs), comps))
 

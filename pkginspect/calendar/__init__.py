@@ -16,6 +16,8 @@ from pkginspect.calendar.load import (
     load_calendar,
     newest_months,
     read_entries,
+    refresh_command,
+    staleness,
     user_calendar_dir,
     user_calendar_files,
 )
@@ -78,6 +80,8 @@ __all__ = [
     "newest_months",
     "planned_baseline_months",
     "read_entries",
+    "refresh_command",
+    "staleness",
     "user_calendar_dir",
     "user_calendar_files",
 ]

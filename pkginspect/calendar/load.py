@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pkginspect.calendar.legacy import entries_from_legacy_rows
 from pkginspect.calendar.lookup import Calendar
-from pkginspect.calendar.model import MAIN_KINDS, Entry, Month
+from pkginspect.calendar.model import KNOWN_PRODUCTS, MAIN_KINDS, Entry, Month
 from pkginspect.calendar.rows import LEGACY_LAYOUT, RawRows, csv_rows, read_rows
 from pkginspect.calendar.validate import Located, check_kbs, entries_from_rows
 from pkginspect.errors import CalendarError
@@ -139,3 +139,28 @@ def newest_months(calendar: Calendar) -> dict[str, Month]:
     """The newest month known per product of ``calendar``."""
     return {product: month for product in calendar.products()
             if (month := calendar.newest_month(product)) is not None}
+
+
+def refresh_command() -> str:
+    """The command that refreshes the calendar: import Microsoft's release data into the user calendar directory."""
+    return f"pkginspect calendar import FILE… -o {user_calendar_dir() / 'releases.csv'}"
+
+
+def staleness(calendar: Calendar, product: str | None, month: str | Month | None) -> str | None:
+    """A warning when ``month`` is past the newest month ``calendar`` knows for ``product``, else None.
+
+    The warning names the command that refreshes the calendar. None as well when ``product`` is no calendar
+    product or the month is unknown.
+    """
+    if not product or month is None or product not in KNOWN_PRODUCTS:
+        return None
+    try:
+        wanted = Month.of(month)
+    except ValueError:
+        return None
+    newest = calendar.newest_month(product)
+    if newest is not None and wanted <= newest:
+        return None
+    known = f"only up to {newest}" if newest is not None else "no release"
+    return (f"the release calendar knows {known} of {product}, and this package is from {wanted}: its kind and "
+            f"hotpatch chain are guesses; refresh the calendar: {refresh_command()}")

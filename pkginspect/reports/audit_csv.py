@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from pkginspect.batch import AuditResult
 from pkginspect.rules.decide import Decision
 
-COLUMNS = ("machine", "package", "kb", "kind", "confidence", "verdict", "rule", "reasons", "missing", "path")
+COLUMNS = ("machine", "package", "kb", "kind", "confidence", "verdict", "rule", "reasons", "missing", "path",
+           "warning")
 """The header row. ``rule`` is the deciding rule (the first reason); ``reasons`` and ``missing`` are joined
-with ``SEPARATOR``; ``path`` is the package path as given to the audit (``package`` is its file name)."""
+with ``SEPARATOR``; ``path`` is the package path as given to the audit (``package`` is its file name);
+``warning`` says when the calendar is older than the package (its kind is then a guess)."""
 SEPARATOR = " | "
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -36,6 +38,7 @@ def ordered_decisions(result: AuditResult) -> list[Decision]:
 
 def _rows(result: AuditResult) -> Iterator[list[str]]:
     confidence = {c.package: c.confidence for c in result.classifications}
+    stale = {c.package: c.stale for c in result.classifications if c.stale}
     for decision in ordered_decisions(result):
         rule = decision.reasons[0].rule if decision.reasons else ""
         yield [
@@ -49,6 +52,7 @@ def _rows(result: AuditResult) -> Iterator[list[str]]:
             SEPARATOR.join(" ".join(r.message.split()) for r in decision.reasons),
             SEPARATOR.join(decision.missing),
             decision.package,
+            stale.get(decision.package, ""),
         ]
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from pkginspect.batch import VERDICT_ORDER, AuditResult
 from pkginspect.calendar import Calendar, Release
-from pkginspect.classification import Classification
+from pkginspect.classification import Classification, stale_warnings
 from pkginspect.reports.audit_csv import file_name, ordered_decisions
 from pkginspect.reports.audit_markdown import (
     counts,
@@ -102,6 +102,7 @@ ul.plain li { margin: 3px 0; }
 .tag { display: inline-block; white-space: nowrap; margin: 1px 0; padding: 0 6px; border-radius: 4px;
   font-size: 12px; font-weight: 600; }
 .chart svg { display: block; max-width: 100%; height: auto; }
+.warning { border-left: 4px solid #b35900; background: #fff4e5; padding: 6px 10px; }
 .calendar { margin-bottom: 10px; }
 .calendar { table-layout: fixed; }
 .calendar td, .calendar th { text-align: center; width: 86px; font-size: 12px; }
@@ -493,6 +494,8 @@ def audit_html(result: AuditResult) -> str:
     title = f"pkginspect audit {result.generated}"
     body = [
         *_header(result),
+        *(f'<p class="warning" role="alert"><strong>Warning:</strong> {_e(w)}</p>'
+          for w in stale_warnings(result.classifications)),
         "<main>",
         *_totals(result),
         *_matrix(result, labels, decisions),

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from pkginspect.batch import AuditResult
+from pkginspect.classification import stale_warnings
 from pkginspect.reports.audit_csv import file_name, ordered_decisions
 from pkginspect.reports.audit_markdown import error_text, reason_facts
 from pkginspect.rules.decide import Decision
@@ -66,7 +67,7 @@ def _counts(decisions: Sequence[Decision]) -> dict[str, str]:
 
 
 def _machine_suite(parent: ET.Element, name: str, machine: object, decisions: Sequence[Decision],
-                   names: dict[str, str], timestamp: str) -> None:
+                   names: dict[str, str], timestamp: str, warnings: Sequence[str] = ()) -> None:
     suite = ET.SubElement(parent, "testsuite", {"name": _clean(name), **_counts(decisions), "time": "0",
                                                 "timestamp": timestamp})
     facts = machine.to_dict() if hasattr(machine, "to_dict") else dict(getattr(machine, "__dict__", {}))
@@ -88,6 +89,8 @@ def _machine_suite(parent: ET.Element, name: str, machine: object, decisions: Se
             element.text = _details(decision)
             continue
         ET.SubElement(case, "system-out").text = _details(decision)
+    if warnings:
+        ET.SubElement(suite, "system-err").text = _clean("\n".join(f"warning: {w}" for w in warnings))
 
 
 def _errors_suite(parent: ET.Element, result: AuditResult, timestamp: str) -> None:
@@ -130,8 +133,9 @@ def audit_junit(result: AuditResult) -> str:
         "errors": str(int(totals["errors"]) + errors), "skipped": totals["skipped"], "time": "0",
     })
     machines = {str(getattr(m, "name", "")): m for m in result.machines}
+    warnings = stale_warnings(result.classifications)
     for name, items in by_machine.items():
-        _machine_suite(root, name, machines.get(name), items, names, timestamp)
+        _machine_suite(root, name, machines.get(name), items, names, timestamp, warnings)
     if result.errors:
         _errors_suite(root, result, timestamp)
     ET.indent(root, space="  ")

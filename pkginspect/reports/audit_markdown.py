@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pkginspect.batch import VERDICT_ORDER, AuditResult, PackageFailure
+from pkginspect.classification import stale_warnings
 from pkginspect.package import UpdatePackage
 from pkginspect.reports.audit_csv import file_name, ordered_decisions
 from pkginspect.rules.decide import Decision
@@ -244,8 +245,10 @@ def audit_markdown(result: AuditResult) -> str:
     labels = package_labels(result.packages)
     decisions = ordered_decisions(result)
     summary = f"Generated {result.generated} · {counts(result)}"
+    stale = stale_warnings(result.classifications)
     sections = [
         ["# pkginspect audit", "", text(summary)],
+        *([[f"> **Warning:** {text(w)}" for w in stale]] if stale else []),
         _totals(result),
         _packages(result, labels),
         _matrix(result, labels, decisions),

@@ -61,6 +61,7 @@ class UpdateFacts:
             "package_month": self.month,
             "package_baseline": self.baseline,
             "package_calendar_product": self.calendar_product,
+            "package_build_numbers": (self.build_number,) if self.build_number else (),
         }
         assert values.keys() == PACKAGE_SYMBOLS.keys()
         return values
