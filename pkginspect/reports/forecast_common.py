@@ -42,9 +42,14 @@ def horizon(result: ForecastResult) -> str:
 def calendar_note(result: ForecastResult) -> str:
     """Which months come from the calendar and which from the planned cadence."""
     if not result.calendar_ends:
-        return "no calendar data: every month follows the planned cadence"
+        return "No calendar data: every month follows the planned cadence"
     ends = ", ".join(f"{product} through {month}" for product, month in result.calendar_ends)
-    return f"calendar: {ends}; later months follow the planned cadence (lower confidence)"
+    return (f"Calendar: {ends}; later months follow the planned cadence (lower confidence; "
+            f"'{REFRESH}' brings newer releases)")
+
+
+REFRESH = "pkginspect calendar import"
+"""The command that brings the calendar up to date (named wherever months fall back to the cadence)."""
 
 
 def share(part: int, whole: int) -> str:
