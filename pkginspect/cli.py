@@ -294,6 +294,26 @@ def calendar_convert_command(files: tuple[str, ...], output: str | None, output_
     _write_calendar(calendar, output, output_format, tuple(f"# converted from {name}" for name in files))
 
 
+@calendar_command.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@_CALENDAR_OUTPUT
+@click.option("--format", "output_format", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="Output format.")
+def calendar_import_command(files: tuple[str, ...], output: str | None, output_format: str) -> None:
+    """Write a calendar file from Microsoft's machine-readable release data.
+
+    Reads saved Microsoft Graph Windows Updates catalog entries, Intune windowsQualityUpdateCatalogItems, and
+    the JSON of the WindowsOSBuild (Get-LatestOSBuild) and WindowsReleaseInformation (Get-WinHotpatchCalendar)
+    PowerShell modules, recognised by shape. Write the result into the user calendar directory to have every
+    later run use it.
+    """
+    from pkginspect.calendar.imports import describe, import_files
+
+    entries = import_files(files)
+    _write_calendar(entries, output, output_format, tuple(f"# imported from {name}" for name in files))
+    click.echo(f"pkginspect: imported {describe(entries)}", err=True)
+
+
 def _rules_option(function: F) -> F:
     return click.option(
         "--rules", "rules_files", multiple=True, type=click.Path(dir_okay=False, path_type=str),
