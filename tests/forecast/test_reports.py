@@ -11,6 +11,7 @@ import io
 import json
 from pathlib import Path
 
+import jsonschema
 import lxml.html
 import pytest
 
@@ -115,3 +116,19 @@ def test_html_renders_in_headless_chromium(fleet_forecast: ForecastResult, tmp_p
     assert f"{totals['restarts']} restarts" in text and "enable VBS on 11 machines" in text
     bars = document.xpath('//section[@id="chart"]//*[local-name()="rect"]')
     assert len(bars) >= 12
+
+
+def test_json_validates_against_the_shipped_schema(fleet_forecast: ForecastResult, tmp_path: Path) -> None:
+    from pkginspect.forecasting import load_assessment
+    from tests.reports.test_audit_json import load_schema
+
+    schema = load_schema("forecast.schema.json")
+    validator = jsonschema.Draft202012Validator(schema)
+    validator.validate(json.loads(render_forecast(fleet_forecast, "json")))
+    fleet = [*load_machines(ROOT / "fixtures" / "machines" / "fleet.json"), Machine(name="bare")]
+    data = Path(__file__).parent / "data"
+    assessed = forecast(fleet, start="2024-06", months=2, now=NOW,
+                        assessments=[load_assessment(str(p)) for p in sorted(data.glob("*.json"))])
+    document = json.loads(render_forecast(assessed, "json"))
+    validator.validate(document)
+    assert document["$schema"] == schema["$id"] and len(document["assessment"]) == 3
