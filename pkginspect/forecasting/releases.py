@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from pkginspect.calendar import Calendar
+from pkginspect.calendar import Calendar, bundled_calendar
 from pkginspect.calendar.model import PRODUCT_BUILDS, parse_build
 from pkginspect.forecasting.months import add_months, is_planned_baseline
 
@@ -83,15 +83,20 @@ class ExpectedRelease:
 class Releases:
     """The expected releases of every product and month, from a calendar and the program's cadence."""
 
-    def __init__(self, calendar: Calendar) -> None:
-        """Read ``calendar`` (pass the same one the rules get, so both see the same chains)."""
-        self.calendar = calendar
+    def __init__(self, calendar: Calendar | None = None) -> None:
+        """Read ``calendar`` (default: the bundled one; pass the one the rules get, so both see the same chains)."""
+        self.calendar = calendar or bundled_calendar()
         self._last: dict[str, str | None] = {}
 
     @property
     def sources(self) -> tuple[str, ...]:
         """The calendar files read."""
         return self.calendar.sources
+
+    def ends(self) -> tuple[tuple[str, str], ...]:
+        """(calendar product, newest month it holds) for every product with data, in display order."""
+        return tuple((product, end) for product in self.calendar.products()
+                     if (end := self.last_month(product)) is not None)
 
     def product_for(self, family: str | None, build_number: int | None) -> str | None:
         """The calendar product of a machine's product family and build number, or None (no hotpatch calendar)."""

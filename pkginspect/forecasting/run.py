@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from pkginspect.calendar import Calendar, bundled_calendar
+from pkginspect.calendar import Calendar
 from pkginspect.forecasting.assessment import Assessment, compare_all
 from pkginspect.forecasting.model import FleetFix, ForecastResult, MachineForecast, Schedule, WhatIf
 from pkginspect.forecasting.months import month_range, next_month, parse_month
@@ -121,7 +121,6 @@ def forecast(
         raise ValueError(f"months must be between 1 and {MAX_MONTHS}, not {months}")
     moment = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
     first = parse_month(start) if start is not None else next_month(moment.date())
-    calendar = calendar or bundled_calendar()
     ruleset = ruleset or default_ruleset()
     releases = Releases(calendar)
     horizon = month_range(first, months)
@@ -141,17 +140,15 @@ def forecast(
             results[id(member)] = MachineForecast(member, first_forecast.schedule, first_forecast.whatifs,
                                                   first_forecast.all_fixes)
     forecasts = tuple(results[id(machine)] for machine in fleet)
-    ends = tuple((product, end) for product in calendar.products()
-                 if (end := releases.last_month(product)) is not None)
     return ForecastResult(
         generated=moment.isoformat().replace("+00:00", "Z"),
         start=first,
         months=horizon,
         machines=forecasts,
         fixes=_rank(forecasts),
-        calendar_sources=calendar.sources,
+        calendar_sources=releases.sources,
         rules_sources=ruleset.sources,
-        calendar_ends=ends,
+        calendar_ends=releases.ends(),
         comparisons=compare_all(list(assessments), forecasts),
     )
 
