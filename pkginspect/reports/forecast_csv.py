@@ -21,17 +21,30 @@ def _kb(kb: int | None) -> str:
     return f"KB{kb}" if kb else ""
 
 
-def forecast_csv(result: ForecastResult) -> str:
-    """A header row (``COLUMNS``) then one row per machine and month, machines in the result's order."""
+def _line(values: list[str]) -> str:
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(COLUMNS)
+    csv.writer(out, lineterminator="", quoting=csv.QUOTE_MINIMAL).writerow(values)
+    return out.getvalue()
+
+
+def forecast_csv(result: ForecastResult) -> str:
+    """A header row (``COLUMNS``) then one row per machine and month, machines in the result's order.
+
+    Lines end with CRLF (RFC 4180); fields are quoted only when needed; a field a spreadsheet would run as a
+    formula gets a leading ``'``. Machines that share a schedule share its encoded rows (a fleet of 100,000
+    machines has a few hundred schedules).
+    """
+    lines = [_line(list(COLUMNS))]
+    tails: dict[int, list[str]] = {}
     for machine in result.machines:
-        for month in machine.schedule.months:
-            writer.writerow([_cell(value) for value in (
-                machine.name, month.month, month.product, month.kind, _kb(month.kb), month.build,
-                _kb(month.installs_kb), month.installs_build, month.source, month.confidence, month.verdict,
+        tail = tails.get(id(machine.schedule))
+        if tail is None:
+            tail = tails[id(machine.schedule)] = [_line([_cell(value) for value in (
+                month.month, month.product, month.kind, _kb(month.kb), month.build, _kb(month.installs_kb),
+                month.installs_build, month.source, month.confidence, month.verdict,
                 "yes" if month.restart else "no", "yes" if month.avoidable else "no", month.cause,
                 " | ".join(month.rules),
-            )])
-    return out.getvalue()
+            )]) for month in machine.schedule.months]
+        name = _line([_cell(machine.name)])
+        lines += [f"{name},{row}" for row in tail]
+    return "\r\n".join(lines) + "\r\n"
