@@ -104,6 +104,12 @@ class Releases:
             return None
         return self.calendar.product_for(family, build_number)
 
+    def needs_build(self, family: str) -> bool:
+        """Whether ``family`` has hotpatch calendars that only its build number tells apart (Windows 11)."""
+        if self.calendar.product_for(family, None) is not None:
+            return False
+        return any(self.calendar.product_for(family, number) for number in set(PRODUCT_BUILDS.values()))
+
     def last_month(self, product: str) -> str | None:
         """The newest month the calendar holds for ``product``."""
         if product not in self._last:

@@ -102,7 +102,7 @@ class Simulator:
             visited.append((fixed, index, state))
             release = self._release(facts, product, month)
             if release is None:
-                results.append(_unknown_product(month, facts))
+                results.append(_unknown_product(month, "product" if facts.get("product") is None else "build"))
                 continue
             if index == 0 and product is not None and release.source != CALENDAR and state.exact:
                 state = replace(state, chain=self._initial_chain(product, month, state.build))
@@ -128,9 +128,9 @@ class Simulator:
         if product is not None:
             return self.releases.expected(product, month)
         family = facts.get("product")
-        if family is None:
-            return None
         build = facts.get("build")
+        if family is None or (build is None and self.releases.needs_build(family)):
+            return None
         number = int(build.split(".")[0]) if isinstance(build, str) and "." in build else None
         return self.releases.monthly(family, number, month)
 
@@ -237,11 +237,13 @@ def _cause(release: ExpectedRelease, outcome: Outcome, restart: bool) -> str:
     return " + ".join(dict.fromkeys(causes)) or "restart"
 
 
-def _unknown_product(month: str, facts: Mapping[str, Any]) -> MonthForecast:
-    reason = Reason("forecast.product", "unknown", "The machine's product is unknown, so its updates are too.",
-                    (("product", None),))
+def _unknown_product(month: str, fact: str) -> MonthForecast:
+    """A month whose update cannot be told: the product is unknown, or its version (told by the build) is."""
+    what = "product" if fact == "product" else "product version (its build)"
+    reason = Reason(f"forecast.{fact}", "unknown", f"The machine's {what} is unknown, so its updates are too.",
+                    ((fact, None),))
     return MonthForecast(month, None, "unknown", None, None, None, None, "none", "low", "unknown", False, False,
-                         "unknown: product", (reason.rule,), (reason,), ("product",))
+                         f"unknown: {fact}", (reason.rule,), (reason,), (fact,))
 
 
 __all__ = ["PROFILE_FACTS", "Simulator", "State"]

@@ -175,3 +175,12 @@ def test_the_2026_out_of_band_dated_in_the_next_month_breaks_the_chain() -> None
     march = later.schedule.months[0]
     assert (march.kb, march.installs_kb, march.rules) == (5078737, 5078766, ("hotpatch.chain",))
     assert [m.source for m in later.schedule.months] == ["calendar"] + ["planned cadence"] * 3
+
+
+def test_unknown_product_or_windows_11_version_gives_unknown_months() -> None:
+    no_product = one("2027-01", months=3)
+    assert schedule_line(no_product) == "???" and no_product.schedule.months[0].missing == ("product",)
+    no_build = one("2027-01", months=3, product="windows-11", edition="Enterprise")
+    assert schedule_line(no_build) == "???" and no_build.schedule.months[0].missing == ("build",)
+    server = one("2027-01", months=3, **{**AZURE_EDITION, "build": None})
+    assert server.schedule.months[0].product == "windows-server-2022-azure-edition"
