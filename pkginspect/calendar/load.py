@@ -61,9 +61,12 @@ def user_calendar_dir(environ: Mapping[str, str] | None = None) -> Path:
 def user_calendar_files(directory: PathLike | None = None) -> list[Path]:
     """The calendar files (``*.csv``, ``*.json``) of the user calendar directory, in name order.
 
-    None when the directory is missing; hidden files are skipped.
+    None when the directory is missing (CalendarError when it is a file); hidden files are skipped.
     """
     folder = Path(directory) if directory is not None else user_calendar_dir()
+    if folder.exists() and not folder.is_dir():
+        raise CalendarError(str(folder), "the user calendar directory is a file, not a directory "
+                                         f"(see ${CALENDAR_DIR_VARIABLE})")
     if not folder.is_dir():
         return []
     return sorted(path for path in folder.iterdir()

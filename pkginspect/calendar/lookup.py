@@ -62,6 +62,10 @@ class Calendar:
                 raise ValueError(f"two baselines or hotpatches for {key[0]} {key[1]}")
             self._by_key[key] = Release.of(tuple(group))
         self._entries = tuple(ordered)
+        self._by_kb: dict[int, list[Entry]] = {}
+        for entry in ordered:
+            if entry.kb is not None:
+                self._by_kb.setdefault(entry.kb, []).append(entry)
         self._releases = tuple(self._by_key.values())
         self._sources = tuple(sources)
 
@@ -123,8 +127,7 @@ class Calendar:
         A KB shared by several products (Server 2025 and Windows 11 24H2 until 2025) gives one match per product.
         ``kb`` may be ``5036909``, ``"5036909"`` or ``"KB5036909"`` (ValueError for anything else).
         """
-        number = _kb_number(kb)
-        return [self._match(entry) for entry in self._entries if entry.kb == number]
+        return [self._match(entry) for entry in self._by_kb.get(_kb_number(kb), ())]
 
     def by_build(self, product: str | None, build: str) -> list[CalendarMatch]:
         """Every release of an exact build (``"20348.2402"``) in ``product`` (all products when None).

@@ -31,6 +31,10 @@ CALENDAR_LAYOUT = "calendar"
 LEGACY_LAYOUT = "legacy"
 _MARKERS = ("kind", "cycle")
 _JSON_TOP_KEYS = ("releases", "$schema")
+# Keys of Microsoft's release data (Graph, Intune, the PowerShell modules), which `calendar import` reads.
+_RELEASE_DATA_KEYS = ("@odata.context", "value", "@odata.type", "Build", "Availability date", "KB article",
+                      "Calendar Year", "Version", "Operating System")
+_IMPORT_HINT = " (Microsoft release data? turn it into a calendar file with: pkginspect calendar import FILE -o OUT)"
 
 
 @dataclass(frozen=True)
@@ -149,7 +153,8 @@ def json_rows(text: str, name: str) -> RawRows:
     if isinstance(document, dict):
         extra = [key for key in document if key not in _JSON_TOP_KEYS]
         if extra:
-            raise CalendarError(name, f"unknown top-level key {extra[0]!r}{_suggest(extra[0], _JSON_TOP_KEYS)}")
+            raise CalendarError(name, f"unknown top-level key {extra[0]!r}{_suggest(extra[0], _JSON_TOP_KEYS)}"
+                                      f"{_IMPORT_HINT if extra[0] in _RELEASE_DATA_KEYS else ''}")
         if "releases" not in document:
             raise CalendarError(name, "the JSON object has no 'releases' list")
         document = document["releases"]
@@ -168,7 +173,8 @@ def _entries(document: list[Any], name: str, layout: str) -> Iterator[RawRow]:
             raise CalendarError(name, f"{location}: expected an object, found {type(entry).__name__}")
         for key in entry:
             if key not in columns:
-                raise CalendarError(name, f"{location}: unknown key {key!r}{_suggest(key, columns)}")
+                hint = _IMPORT_HINT if key in _RELEASE_DATA_KEYS else ""
+                raise CalendarError(name, f"{location}: unknown key {key!r}{_suggest(key, columns)}{hint}")
         missing = [key for key in required if key not in entry]
         if missing:
             raise CalendarError(name, f"{location}: missing required key(s): {', '.join(missing)}")

@@ -101,7 +101,9 @@ def _release(calendar: Calendar, release: Release) -> dict[str, Any]:
 def calendar_json(calendar: Calendar, product: str | None = None) -> str:
     """The releases (product, then month order) as JSON valid against ``pkginspect/schemas/calendar.schema.json``.
 
-    Each hotpatch carries ``baseline_build``, the baseline it builds on (null when not known).
+    ``releases`` is the month view (each hotpatch carries ``baseline_build``, the baseline it builds on, null when
+    not known); ``entries`` the calendar's releases one per row; ``newest_months`` the last month known per
+    product.
     """
     names = _products(calendar, product)
     document = {
@@ -109,6 +111,8 @@ def calendar_json(calendar: Calendar, product: str | None = None) -> str:
         "sources": list(calendar.sources),
         "planned_baseline_months": list(planned_baseline_months()),
         "products": list(names),
+        "newest_months": {name: str(month) for name in names if (month := calendar.newest_month(name))},
         "releases": [_release(calendar, r) for name in names for r in calendar.releases(name)],
+        "entries": [entry.to_dict() for name in names for entry in calendar.entries(name)],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

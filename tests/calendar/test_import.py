@@ -229,3 +229,10 @@ def test_any_json_imports_or_raises_calendar_error(document: object) -> None:
             import_files([path])
         except CalendarError as error:
             assert str(error).startswith(f"{path}: ") or str(error).startswith("the import of"), error
+
+
+def test_release_data_passed_as_a_calendar_file_gets_a_hint() -> None:
+    for path in (GRAPH, OSBUILD):
+        with pytest.raises(CalendarError, match=r"Microsoft release data\? turn it into a calendar file with: "
+                                                r"pkginspect calendar import FILE -o OUT"):
+            load_calendar([path], user_dir=False)

@@ -215,5 +215,14 @@ def test_xdg_data_home_is_the_fallback(tmp_path: Path, monkeypatch: pytest.Monke
     assert load_calendar().by_kb(5099101)
 
 
+def test_a_user_directory_that_is_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, "calendar.d", "not a folder")
+    monkeypatch.setenv("PKGINSPECT_CALENDAR_DIR", str(path))
+    result = CliRunner().invoke(main, ["calendar"])
+    assert result.exit_code == 3
+    assert result.stderr == (f"pkginspect: error: {path}: the user calendar directory is a file, not a directory "
+                             "(see $PKGINSPECT_CALENDAR_DIR)\n")
+
+
 def test_tests_never_see_a_real_user_directory() -> None:
     assert user_calendar_files() == []

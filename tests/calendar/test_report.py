@@ -85,6 +85,10 @@ def test_json_is_valid_and_complete(calendar: Calendar, schema: dict[str, Any]) 
     document = validate(schema, calendar_json(calendar))
     assert schema["$id"] == SCHEMA_ID == document["$schema"]
     assert len(document["releases"]) == len(calendar.releases()) == 66
+    assert len(document["entries"]) == len(calendar) == 131
+    assert document["newest_months"] == dict.fromkeys(calendar.products(), "2026-03")
+    late = [e for e in document["entries"] if e["kb"] == 5082314]
+    assert [(e["kind"], e["cycle"], e["date"]) for e in late] == [("oob-lcu", "2026-02", "2026-03-02")]
     assert document["planned_baseline_months"] == [1, 4, 7, 10]
     by_kb = {(r["product"], r["kb"]): r for r in document["releases"]}
     may = by_kb[("windows-server-2022-azure-edition", 5037848)]
