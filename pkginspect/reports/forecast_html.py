@@ -37,6 +37,10 @@ td.m { text-align: center; width: 2.2em; font-weight: 700; font-family: ui-monos
 footer { margin-top: 32px; font-size: 12px; color: var(--muted); }
 """
 BAR_FLOOR, BAR_AVOIDABLE = "#7a8696", "#c9372c"
+MAX_MACHINE_ROWS = 5000
+"""Machines shown one row each; a larger fleet's page lists the first ones and points to the CSV or JSON report."""
+MAX_GROUP_NAMES = 100
+"""Machine names listed per schedule group."""
 
 
 def _e(value: object) -> str:
@@ -128,15 +132,22 @@ def forecast_html(result: ForecastResult) -> str:
     for group in result.groups():
         marks = "".join({"reboot-required": "R", "reboot-possible": "r", "no-reboot": ".",
                          "not-applicable": "-"}.get(v, "?") for v in group.signature)
+        names = ", ".join(group.machines[:MAX_GROUP_NAMES])
+        more = len(group.machines) - MAX_GROUP_NAMES
+        names += f" and {more} more" if more > 0 else ""
         body.append(f"<tr><td><code>{_e(marks)}</code></td><td class=\"num\">{group.restarts}</td>"
-                    f"<td>{len(group.machines)}: {_e(', '.join(group.machines))}</td></tr>")
+                    f"<td>{len(group.machines)}: {_e(names)}</td></tr>")
     body += ["</tbody></table></section>", '<section id="machines"><h2>Machines</h2>',
              f'<p class="note">{_e(LEGEND)}. Hover a month for its update and cause.</p>',
              '<table><thead><tr><th scope="col">machine</th>']
     body += [f'<th scope="col" class="{"cadence" if m in cadence else ""}">{_e(m)}</th>' for m in result.months]
     body.append('<th>restarts</th><th>avoidable</th><th>causes</th><th>what if</th></tr></thead><tbody>')
-    body += [_machine_row(machine) for machine in result.machines]
-    body.append("</tbody></table></section>")
+    body += [_machine_row(machine) for machine in result.machines[:MAX_MACHINE_ROWS]]
+    body.append("</tbody></table>")
+    if len(result.machines) > MAX_MACHINE_ROWS:
+        body.append(f'<p class="note">The first {MAX_MACHINE_ROWS} of {len(result.machines)} machines; every '
+                    "machine's months are in the CSV and JSON reports.</p>")
+    body.append("</section>")
     if result.comparisons:
         body.append('<section id="assessment"><h2>Azure assessments</h2>')
         for comparison in result.comparisons:

@@ -132,3 +132,16 @@ def test_json_validates_against_the_shipped_schema(fleet_forecast: ForecastResul
     document = json.loads(render_forecast(assessed, "json"))
     validator.validate(document)
     assert document["$schema"] == schema["$id"] and len(document["assessment"]) == 3
+
+
+def test_html_of_a_large_fleet_lists_the_first_machines(monkeypatch: pytest.MonkeyPatch,
+                                                         fleet_forecast: ForecastResult) -> None:
+    from pkginspect.reports import forecast_html as module
+
+    monkeypatch.setattr(module, "MAX_MACHINE_ROWS", 10)
+    monkeypatch.setattr(module, "MAX_GROUP_NAMES", 2)
+    document = lxml.html.document_fromstring(module.forecast_html(fleet_forecast))
+    assert len(document.xpath('//section[@id="machines"]//tbody/tr')) == 10
+    text = " ".join(document.text_content().split())
+    assert "The first 10 of 36 machines; every machine's months are in the CSV and JSON reports." in text
+    assert "10: fleet-002-ws22dc, fleet-007-ws22dc and 8 more" in text
