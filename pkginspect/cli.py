@@ -272,11 +272,15 @@ def _load_ruleset(files: tuple[str, ...]) -> Any:
 
 
 def _load_fleet(files: tuple[str, ...]) -> list[Any]:
-    from pkginspect.rules import load_machines
+    """The machines of every file; what a file left out (Linux machines of an export, later pages) is a warning."""
+    from pkginspect.rules import read_fleet
 
     machines: list[Any] = []
     for path in files:
-        machines.extend(load_machines(path))
+        fleet = read_fleet(path)
+        for warning in fleet.warnings():
+            click.echo(f"pkginspect: warning: {warning}", err=True)
+        machines.extend(fleet.machines)
     return machines
 
 

@@ -13,6 +13,7 @@ from typing import Any, Literal, get_args
 
 from pkginspect import products
 from pkginspect.errors import FactsError
+from pkginspect.rules.editions import canonical_edition
 
 Architecture = Literal["amd64", "arm64"]
 Installation = Literal["core", "desktop"]
@@ -146,7 +147,7 @@ def _coerce(fact: str, value: object, text: bool) -> object:
         if not _EDITION.fullmatch(value.strip()):
             raise _Problem(f"edition: {show(value)} is not an EditionID (letters and digits, such as ServerDatacenter,"
                            f" ServerTurbineCor, Enterprise)")
-        return value.strip()
+        return canonical_edition(value)
     assert isinstance(kind, tuple)
     word = value.strip().casefold()
     word = _ALIASES.get(fact, {}).get(word, word)
