@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any, Literal, get_args
 
 from pkginspect import products
-from pkginspect.errors import FactsError
+from pkginspect.errors import FactsError, wrong_type
 from pkginspect.rules.editions import canonical_edition
 
 Architecture = Literal["amd64", "arm64"]
@@ -355,6 +355,28 @@ class Machine:
         return int(self.build.split(".")[1]) if self.build else None
 
 
+def require_machine(value: object, function: str, argument: str = "machine") -> Any:
+    """``value`` if it can stand for a machine, else an ArgumentTypeError that says how to get one.
+
+    A Machine, or any object with a ``name`` attribute and fact attributes (absent ones are unknown).
+    """
+    if isinstance(value, Machine):
+        return value
+    if type(value).__name__ in ("UpdatePackage", "Package"):
+        hint = "a package: the arguments are (package, machine)"
+    elif isinstance(value, Mapping):
+        hint = "a mapping of facts; make a Machine with Machine.from_dict(facts)"
+    elif isinstance(value, (list, tuple)):
+        hint = "a list; pass one machine, or use evaluate_all / audit for a fleet"
+    elif isinstance(value, (str, os.PathLike)):
+        hint = "a path; read it first with pkginspect.load_machines(path)"
+    elif value is not None and isinstance(getattr(value, "name", None), str):
+        return value  # a machine-like record: its attributes are read as facts
+    else:
+        hint = "from pkginspect.load_machines(path) or Machine(...)"
+    raise wrong_type(function, argument, "a Machine", value, hint)
+
+
 def load_machine(path: str | os.PathLike[str]) -> Machine:
     """The one machine of a facts file or export; the same as ``pkginspect.rules.importers.load_machine``."""
     from pkginspect.rules.importers.files import load_machine as load  # importers build on this module
@@ -388,4 +410,5 @@ __all__ = [
     "VmGeneration",
     "load_machine",
     "load_machines",
+    "require_machine",
 ]
