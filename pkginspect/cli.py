@@ -284,6 +284,25 @@ def _load_fleet(files: tuple[str, ...]) -> list[Any]:
     return machines
 
 
+def _refuse_facts_files(paths: tuple[str, ...], option: str) -> None:
+    """A facts file where a package goes is a usage error: most likely a second file after one ``option``."""
+    from pkginspect.containers.base import looks_like_text, sniff
+
+    for path in paths:
+        if not os.path.isfile(path):  # folders are walked; FIFOs and devices are not opened here
+            continue
+        try:
+            with open(path, "rb") as stream:
+                head = stream.read(256)
+        except OSError:
+            continue  # reading it as a package reports why
+        text = looks_like_text(head) if sniff(head) is None else None
+        suffix = os.path.splitext(path)[1].casefold()
+        if text == "JSON" or (text and suffix in (".csv", ".toml", ".json")):
+            shown = "JSON" if text == "JSON" else suffix[1:].upper()
+            raise click.UsageError(f"{path} is not a package (it looks like {shown}: did you mean {option} {path}?)")
+
+
 def _final_exit(decisions: list[Any], errors: list[tuple[str, str]], fail_on: str | None, strict: bool) -> None:
     if errors:
         sys.exit(EXIT_BAD_INPUT)
@@ -319,6 +338,7 @@ def check_command(
     from pkginspect.reports.check import check_json, check_text
     from pkginspect.rules.decide import evaluate_all
 
+    _refuse_facts_files(packages, "--machine")
     calendar = _load_calendar(calendar_files)
     ruleset = _load_ruleset(rules_files)
     machines = _load_fleet(machine_files)
@@ -392,6 +412,7 @@ def audit_command(
     from pkginspect.batch import audit
     from pkginspect.reports.formats import render
 
+    _refuse_facts_files(paths, "--fleet")
     calendar = _load_calendar(calendar_files)
     ruleset = _load_ruleset(rules_files)
     fleet = _load_fleet(fleet_files)

@@ -29,3 +29,23 @@ def test_an_unknown_export_shape_names_the_shapes_read(tmp_path: Path) -> None:
     assert result.exit_code == 3
     assert f"{export}: not a shape pkginspect reads" in result.stderr
     assert "ARM list" in result.stderr and "unknown fact" not in result.stderr
+
+
+def test_a_second_facts_file_after_one_option_is_a_usage_error() -> None:
+    fleet, single = REPO / "fixtures" / "machines" / "fleet.json", REPO / "fixtures" / "machines" / "fleet.csv"
+    result = CliRunner().invoke(main, ["audit", PACKAGE, "--fleet", str(fleet), str(single), "--format", "json"])
+    assert result.exit_code == 2
+    assert f"Error: {single} is not a package (it looks like CSV: did you mean --fleet {single}?)" in result.output
+    core = REPO / "fixtures" / "machines" / "azure-edition-core.json"
+    result = CliRunner().invoke(main, ["check", PACKAGE, str(core), "--machine", str(fleet)])
+    assert result.exit_code == 2
+    assert f"Error: {core} is not a package (it looks like JSON: did you mean --machine {core}?)" in result.output
+
+
+def test_a_json_file_read_as_a_package_says_so() -> None:
+    fleet = str(REPO / "fixtures" / "machines" / "fleet.json")
+    result = CliRunner().invoke(main, ["ls", fleet])
+    assert result.exit_code == 3
+    assert (f"{fleet}: not a package: it looks like JSON, not a cabinet (MSCF) or WIM (MSWIM) (machine facts and "
+            "exports go after --machine or --fleet)") in result.stderr
+    assert "starts with bytes" not in result.stderr
