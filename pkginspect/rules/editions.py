@@ -49,6 +49,17 @@ _WORDS: tuple[tuple[str, str], ...] = (
     ("standard", "ServerStandard"),
     ("home", "Core"),
 )
+# EditionID → the name Windows shows (winver, Settings), for messages.
+EDITION_NAMES: Mapping[str, str] = MappingProxyType({
+    "ServerDatacenter": "Datacenter", "ServerDatacenterCor": "Datacenter (Server Core)",
+    "ServerStandard": "Standard", "ServerStandardCor": "Standard (Server Core)",
+    "ServerTurbine": "Datacenter: Azure Edition", "ServerTurbineCor": "Datacenter: Azure Edition (Server Core)",
+    "ServerAzureStackHCICor": "Azure Stack HCI", "ServerRdsh": "Enterprise multi-session",
+    "Enterprise": "Enterprise", "EnterpriseN": "Enterprise N", "EnterpriseS": "Enterprise LTSC",
+    "EnterpriseSN": "Enterprise N LTSC", "Professional": "Pro", "ProfessionalN": "Pro N",
+    "ProfessionalWorkstation": "Pro for Workstations", "Education": "Education", "EducationN": "Education N",
+    "Core": "Home", "IoTEnterprise": "IoT Enterprise", "IoTEnterpriseS": "IoT Enterprise LTSC",
+})
 _BY_FOLDED: Mapping[str, str] = MappingProxyType({edition.casefold(): edition for edition in KNOWN_EDITIONS})
 _SERVER_ONLY = frozenset({"ServerTurbine", "ServerDatacenter", "ServerStandard"})
 
@@ -86,6 +97,11 @@ def canonical_edition(value: str) -> str:
     return _BY_FOLDED.get(value.strip().casefold(), value.strip())
 
 
+def edition_name(edition: str) -> str:
+    """The name Windows shows for an EditionID (``ServerTurbine`` → ``Datacenter: Azure Edition``), else the ID."""
+    return EDITION_NAMES.get(canonical_edition(edition), edition)
+
+
 def installation_of(edition: str | None, product: str | None = None) -> str | None:
     """``core`` or ``desktop`` as far as an EditionID tells it, else None.
 
@@ -104,4 +120,5 @@ def installation_of(edition: str | None, product: str | None = None) -> str | No
     return None
 
 
-__all__ = ["CORE_VARIANTS", "KNOWN_EDITIONS", "canonical_edition", "edition_id", "installation_of"]
+__all__ = ["CORE_VARIANTS", "EDITION_NAMES", "KNOWN_EDITIONS", "canonical_edition", "edition_id", "edition_name",
+           "installation_of"]

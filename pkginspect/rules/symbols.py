@@ -16,7 +16,7 @@ from rule_engine import DataType
 from pkginspect.calendar import Calendar
 from pkginspect.classification import Classification
 from pkginspect.package import UpdatePackage
-from pkginspect.rules.programs import PROGRAM_FACTS, hotpatch_program
+from pkginspect.rules.programs import PROGRAM_FACTS, hotpatch_program, ineligibility
 
 STRING, BOOLEAN, FLOAT = DataType.STRING, DataType.BOOLEAN, DataType.FLOAT
 STRINGS = DataType.ARRAY(DataType.STRING)
@@ -35,10 +35,12 @@ PACKAGE_SYMBOLS: dict[str, Any] = {
 }
 DERIVED_SYMBOLS: dict[str, Any] = {
     "hotpatch_program": STRING, "on_hotpatch_chain": BOOLEAN, "hotpatch_chain": STRINGS,
+    "hotpatch_ineligibility": STRING,
 }
 # Machine facts each derived symbol is computed from (named when the derived value is unknown).
 DERIVED_NEEDS: dict[str, tuple[str, ...]] = {
     "hotpatch_program": PROGRAM_FACTS,
+    "hotpatch_ineligibility": PROGRAM_FACTS,
     "on_hotpatch_chain": ("build", "product"),
     "hotpatch_chain": ("product",),
 }
@@ -163,6 +165,8 @@ class Context(Mapping[str, Any]):
         machine = self._machine
         if name == "hotpatch_program":
             return hotpatch_program(machine.get("product"), machine.get("edition"), machine.get("platform"))
+        if name == "hotpatch_ineligibility":
+            return ineligibility(machine.get("product"), machine.get("edition"), machine.get("platform"))
         chain = self._chain()
         if name == "hotpatch_chain":
             return tuple(sorted(chain)) if chain else ()

@@ -206,3 +206,35 @@ def test_arc_detected_architecture_wins_over_the_processor_name() -> None:
     assert fleet_from_json(machine).machines[0].architecture == "amd64"
     del machine["properties"]["detectedProperties"]["architecture"]
     assert fleet_from_json(machine).machines[0].architecture is None
+
+
+# --- eligibility in a Windows admin's words -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("product", "edition", "platform", "expected"),
+    [
+        ("windows-server-2022", "ServerDatacenter", "other",
+         "Windows Server 2022 Datacenter (not Azure Edition, not on Azure)"),
+        ("windows-server-2022", "ServerDatacenter", "arc",
+         "Windows Server 2022 Datacenter (not Azure Edition, through Azure Arc only Windows Server 2025 hotpatches)"),
+        ("windows-server-2022", "ServerStandardCor", "azure", "Windows Server 2022 Standard (Server Core) "
+                                                              "(not Azure Edition)"),
+        ("windows-server-2022", "ServerTurbine", "other",
+         "Windows Server 2022 Datacenter: Azure Edition not on Azure or Arc (Azure Edition hotpatches only on Azure "
+         "or Azure Local)"),
+        ("windows-server-2025", "ServerDatacenter", "other",
+         "Windows Server 2025 Datacenter (not Azure Edition, not on Azure or Arc)"),
+        ("windows-server-2025", "ServerStandard", "azure",
+         "Windows Server 2025 Standard (not Azure Edition, not connected through Azure Arc)"),
+        ("windows-11", "Professional", "other", "Windows 11 Pro (hotpatch needs Enterprise or Education)"),
+        ("windows-server-2019", "ServerDatacenter", "azure",
+         "Windows Server 2019 Datacenter (hotpatch exists only for Windows Server 2022 and 2025 and Windows 11)"),
+        ("windows-server-2025", "ServerDatacenter", "arc", None),  # eligible
+        ("windows-server-2025", None, "arc", None),  # unknown
+    ],
+)
+def test_ineligibility_in_plain_words(product: str, edition: str | None, platform: str, expected: str | None) -> None:
+    from pkginspect.rules.programs import ineligibility
+
+    assert ineligibility(product, edition, platform) == expected
