@@ -432,3 +432,40 @@ def audit_command(
     for failure in result.errors:
         click.echo(f"pkginspect: error: {failure.error}", err=True)
     _final_exit(list(result.decisions), [(e.path, e.error) for e in result.errors], fail_on, strict)
+
+
+# --- options and help every command shares --------------------------------------------------------------------
+
+EXAMPLES: dict[str, str] = {
+    "ls": "pkginspect ls fixtures/packages/Windows10.0-KB5037848-x64.msu",
+    "extract": "pkginspect extract fixtures/packages/Windows10.0-KB5037848-x64.msu "
+               "'Windows10.0-KB5037848-Hotpatch-x64.cab!update.mum' -d out",
+    "inspect": "pkginspect inspect fixtures/packages/Windows10.0-KB5037848-x64.msu",
+    "classify": "pkginspect classify fixtures/packages/Windows10.0-KB5037848-x64.msu "
+                "fixtures/packages/Windows10.0-KB5037782-x64.msu",
+    "calendar": "pkginspect calendar --product windows-server-2022-azure-edition",
+    "check": "pkginspect check fixtures/packages/Windows10.0-KB5037848-x64.msu "
+             "--machine fixtures/machines/azure-edition-core.json --explain",
+    "audit": "pkginspect audit fixtures/packages/Windows10.0-KB5037848-x64.msu "
+             "fixtures/packages/Windows10.0-KB5037782-x64.msu --fleet fixtures/machines/fleet.json "
+             "--format html -o report.html",
+}
+"""One example per command, shown at the end of its ``--help`` (run from the repository root)."""
+
+
+def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:  # the group reads it when a command fails, wherever --debug was written
+        ctx.find_root().params["debug"] = True
+
+
+def _finish_commands() -> None:
+    """``--debug`` after the command name too (``pkginspect ls X --debug``), and each command's example."""
+    for name, command in main.commands.items():
+        command.params.append(click.Option(
+            ["--debug"], is_flag=True, expose_value=False, is_eager=True, callback=_set_debug,
+            help="Show tracebacks instead of one-line errors (also accepted before the command)."))
+        if name in EXAMPLES:
+            command.epilog = f"\b\nExample:\n  {EXAMPLES[name]}"
+
+
+_finish_commands()
