@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pkginspect.errors import FactsError
 from pkginspect.rules import FACT_NAMES, Machine, load_machine, load_machines, machines_from_resource_graph, read_fleet
@@ -238,3 +240,29 @@ def test_ineligibility_in_plain_words(product: str, edition: str | None, platfor
     from pkginspect.rules.programs import ineligibility
 
     assert ineligibility(product, edition, platform) == expected
+
+
+# --- hostile shapes: only FactsError, never another exception --------------------------------------------------
+
+
+_scalars = st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from(
+    ["", "windows", "Linux", "serverdatacenter", "Standard", "amd64", "10.0.26100.6899", "Microsoft Windows NT 10.0",
+     "microsoft.compute/virtualmachines", "microsoft.hybridcompute/machines", "V2", "true", "x"])
+_keys = st.sampled_from(["value", "nextLink", "data", "columns", "rows", "name", "type", "properties", "osType",
+                         "osEdition", "osSku", "osVersion", "detectedProperties", "architecture", "computerName",
+                         "osName", "platformUpdateDomain", "storageProfile", "imageReference", "sku", "offer",
+                         "osDisk", "hardwareProfile", "vmSize", "count", "totalRecords", "resultTruncated", "facets",
+                         "$skipToken", "agentVersion", "machines", "instanceView", "extended"])
+_json = st.recursive(_scalars, lambda children: st.lists(children, max_size=4)
+                     | st.dictionaries(_keys, children, max_size=6), max_leaves=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json)
+def test_any_json_gives_machines_or_a_facts_error(data: object) -> None:
+    try:
+        fleet = fleet_from_json(data, source="export.json")
+    except FactsError as error:
+        assert str(error).startswith("export.json: ")
+    else:
+        assert fleet.machines and all(isinstance(machine, Machine) for machine in fleet.machines)
