@@ -49,6 +49,18 @@ _WORDS: tuple[tuple[str, str], ...] = (
     ("standard", "ServerStandard"),
     ("home", "Core"),
 )
+# Words of Azure Marketplace client image skus (win11-24h2-ent, win10-22h2-avd) → EditionID.
+CLIENT_SKU_EDITIONS: Mapping[str, str] = MappingProxyType({
+    "ent": "Enterprise", "entn": "EnterpriseN", "pro": "Professional", "pron": "ProfessionalN",
+    "avd": "ServerRdsh", "evd": "ServerRdsh", "edu": "Education",
+})
+
+# What people and exports write for the installation fact (casefolded) → ``core`` / ``desktop``.
+INSTALLATION_WORDS: Mapping[str, str] = MappingProxyType({
+    "core": "core", "server core": "core", "servercore": "core", "desktop": "desktop", "server": "desktop",
+    "client": "desktop", "desktop experience": "desktop", "server with desktop experience": "desktop",
+})
+
 # EditionID → the name Windows shows (winver, Settings), for messages.
 EDITION_NAMES: Mapping[str, str] = MappingProxyType({
     "ServerDatacenter": "Datacenter", "ServerDatacenterCor": "Datacenter (Server Core)",
@@ -120,5 +132,14 @@ def installation_of(edition: str | None, product: str | None = None) -> str | No
     return None
 
 
-__all__ = ["CORE_VARIANTS", "EDITION_NAMES", "KNOWN_EDITIONS", "canonical_edition", "edition_id", "edition_name",
-           "installation_of"]
+__all__ = [
+    "CLIENT_SKU_EDITIONS",
+    "CORE_VARIANTS",
+    "EDITION_NAMES",
+    "INSTALLATION_WORDS",
+    "KNOWN_EDITIONS",
+    "canonical_edition",
+    "edition_id",
+    "edition_name",
+    "installation_of",
+]

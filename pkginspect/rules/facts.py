@@ -13,7 +13,7 @@ from typing import Any, Literal, get_args
 
 from pkginspect import products
 from pkginspect.errors import FactsError, wrong_type
-from pkginspect.rules.editions import canonical_edition
+from pkginspect.rules.editions import INSTALLATION_WORDS, canonical_edition
 
 Architecture = Literal["amd64", "arm64"]
 Installation = Literal["core", "desktop"]
@@ -66,7 +66,7 @@ _TRUE_WORDS = frozenset({"true", "yes", "1"})
 _FALSE_WORDS = frozenset({"false", "no", "0"})
 _ALIASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "architecture": {"x64": "amd64", "x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64"},
-    "installation": {"server core": "core", "server": "desktop", "client": "desktop"},
+    "installation": INSTALLATION_WORDS,
 })
 _GENERATION_WORDS = {"1": 1, "2": 2, "v1": 1, "v2": 2}
 _BUILD = re.compile(r"(?:10\.0\.)?([0-9]{4,5})\.([0-9]{1,6})", re.ASCII)

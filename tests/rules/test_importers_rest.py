@@ -266,3 +266,9 @@ def test_any_json_gives_machines_or_a_facts_error(data: object) -> None:
         assert str(error).startswith("export.json: ")
     else:
         assert fleet.machines and all(isinstance(machine, Machine) for machine in fleet.machines)
+
+
+def test_installation_words_come_from_the_edition_table() -> None:
+    assert Machine("a", installation="Server Core").installation == "core"
+    assert Machine("a", installation="Server with Desktop Experience").installation == "desktop"
+    assert Machine.from_dict({"name": "a", "installation": "ServerCore"}).installation == "core"

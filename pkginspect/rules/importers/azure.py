@@ -52,7 +52,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pkginspect.rules.editions import CORE_VARIANTS, edition_id
+from pkginspect.rules.editions import CLIENT_SKU_EDITIONS, CORE_VARIANTS, edition_id
 from pkginspect.rules.facts import KNOWN_PRODUCTS, Machine
 from pkginspect.rules.importers.common import (
     NotWindowsError,
@@ -70,10 +70,6 @@ VM_TYPES: tuple[str, ...] = (
 _SECURE_TYPES = ("trustedlaunch", "confidentialvm")
 _VM_SIZE = re.compile(r"(?:Standard|Basic)_([A-Z]+)([0-9]+)(?:-[0-9]+)?([a-z]*)(?:_.*)?", re.ASCII)
 _YEAR = re.compile(r"20[0-9]{2}", re.ASCII)
-_CLIENT_SKU_EDITIONS = {
-    "ent": "Enterprise", "entn": "EnterpriseN", "pro": "Professional", "pron": "ProfessionalN",
-    "avd": "ServerRdsh", "evd": "ServerRdsh", "edu": "Education",
-}
 
 
 def _body(data: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -119,7 +115,7 @@ def _image_facts(offer: str | None, sku: str | None) -> dict[str, Any]:
         if "ltsc" in tokens:
             facts["edition"] = "EnterpriseSN" if "entn" in tokens else "EnterpriseS"
         else:
-            facts["edition"] = next((_CLIENT_SKU_EDITIONS[t] for t in tokens if t in _CLIENT_SKU_EDITIONS), None)
+            facts["edition"] = next((CLIENT_SKU_EDITIONS[t] for t in tokens if t in CLIENT_SKU_EDITIONS), None)
     return facts
 
 
