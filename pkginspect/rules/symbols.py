@@ -32,6 +32,15 @@ PACKAGE_SYMBOLS: dict[str, Any] = {
     "package_architecture": STRING, "package_build": STRING, "package_build_number": FLOAT, "package_ubr": FLOAT,
     "package_restart": STRING, "package_reboot_behavior": STRING, "package_release_type": STRING,
     "package_month": STRING, "package_baseline": STRING, "package_calendar_product": STRING,
+    "package_kind_name": STRING,
+}
+# Package kinds as a Windows admin calls them (for messages: {package_kind_name}).
+KIND_NAMES = {
+    "hotpatch": "hotpatch", "baseline-planned": "hotpatch baseline (a planned cumulative update)",
+    "baseline-unplanned": "unplanned hotpatch baseline (an out-of-band cumulative update)",
+    "lcu": "monthly cumulative update", "checkpoint": "checkpoint cumulative update",
+    "ssu": "servicing stack update", "dotnet": ".NET Framework update", "other": "update",
+    "unknown": "unclassified update",
 }
 DERIVED_SYMBOLS: dict[str, Any] = {
     "hotpatch_program": STRING, "on_hotpatch_chain": BOOLEAN, "hotpatch_chain": STRINGS,
@@ -88,6 +97,7 @@ def package_values(package: UpdatePackage, classification: Classification) -> di
     return {
         "package_kb": package.kb.value if package.kb else 0,
         "package_kind": classification.kind,
+        "package_kind_name": KIND_NAMES.get(classification.kind, classification.kind),
         "package_confidence": classification.confidence,
         "package_products": package.products.value if package.products else (),
         "package_architecture": ARCHITECTURES.get((architecture or "").casefold(), architecture or ""),
