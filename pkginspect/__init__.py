@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # the names, for type checkers; at run time they load on firs
     from pkginspect.classification import Classification, Evidence, classify, classify_batch
     from pkginspect.containers import Limits, Package, extract, open_package
     from pkginspect.errors import (
+        ArgumentTypeError,
         CalendarError,
         ContainerError,
         CorruptContainerError,
@@ -29,13 +30,14 @@ if TYPE_CHECKING:  # the names, for type checkers; at run time they load on firs
     )
     from pkginspect.package import CbsPackage, Component, Fact, MemberInfo, SubPackage, UpdatePackage, inspect
     from pkginspect.reports.formats import ReportFormat, render
-    from pkginspect.rules import Decision, Machine, Ruleset, evaluate, load_machines, load_ruleset
+    from pkginspect.rules import Decision, Fleet, Machine, Ruleset, evaluate, load_machines, load_ruleset, read_fleet
 
 __version__ = "0.1.0"
 
 # Each public name and the module that defines it: importing pkginspect stays cheap (the CLI starts
 # fast), and a layer loads only when one of its names is used.
 _EXPORTS = {
+    "ArgumentTypeError": "pkginspect.errors",
     "AuditResult": "pkginspect.batch",
     "audit": "pkginspect.batch",
     "ReportFormat": "pkginspect.reports.formats",
@@ -52,6 +54,8 @@ _EXPORTS = {
     "ExtractionError": "pkginspect.errors",
     "Fact": "pkginspect.package",
     "FactsError": "pkginspect.errors",
+    "Fleet": "pkginspect.rules",
+    "read_fleet": "pkginspect.rules",
     "LimitExceededError": "pkginspect.errors",
     "Limits": "pkginspect.containers",
     "Machine": "pkginspect.rules",
@@ -93,6 +97,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "ArgumentTypeError",
     "AuditResult",
     "Calendar",
     "CalendarError",
@@ -106,6 +111,7 @@ __all__ = [
     "ExtractionError",
     "Fact",
     "FactsError",
+    "Fleet",
     "LimitExceededError",
     "Limits",
     "Machine",
@@ -133,5 +139,6 @@ __all__ = [
     "load_machines",
     "load_ruleset",
     "open_package",
+    "read_fleet",
     "render",
 ]
