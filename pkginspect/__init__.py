@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # the names, for type checkers; at run time they load on firs
     from pkginspect.classification import Classification, Evidence, classify, classify_batch
     from pkginspect.containers import Limits, Package, extract, open_package
     from pkginspect.errors import (
+        ArgumentTypeError,
         CalendarError,
         ContainerError,
         CorruptContainerError,
@@ -30,13 +31,14 @@ if TYPE_CHECKING:  # the names, for type checkers; at run time they load on firs
     from pkginspect.forecasting import ForecastResult, forecast
     from pkginspect.package import CbsPackage, Component, Fact, MemberInfo, SubPackage, UpdatePackage, inspect
     from pkginspect.reports.formats import ReportFormat, render
-    from pkginspect.rules import Decision, Machine, Ruleset, evaluate, load_machines, load_ruleset
+    from pkginspect.rules import Decision, Fleet, Machine, Ruleset, evaluate, load_machines, load_ruleset, read_fleet
 
 __version__ = "0.1.0"
 
 # Each public name and the module that defines it: importing pkginspect stays cheap (the CLI starts
 # fast), and a layer loads only when one of its names is used.
 _EXPORTS = {
+    "ArgumentTypeError": "pkginspect.errors",
     "AuditResult": "pkginspect.batch",
     "audit": "pkginspect.batch",
     "ReportFormat": "pkginspect.reports.formats",
@@ -53,6 +55,8 @@ _EXPORTS = {
     "ExtractionError": "pkginspect.errors",
     "Fact": "pkginspect.package",
     "FactsError": "pkginspect.errors",
+    "Fleet": "pkginspect.rules",
+    "read_fleet": "pkginspect.rules",
     "LimitExceededError": "pkginspect.errors",
     "Limits": "pkginspect.containers",
     "Machine": "pkginspect.rules",
@@ -96,6 +100,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "ArgumentTypeError",
     "AuditResult",
     "Calendar",
     "CalendarError",
@@ -109,6 +114,7 @@ __all__ = [
     "ExtractionError",
     "Fact",
     "FactsError",
+    "Fleet",
     "ForecastResult",
     "LimitExceededError",
     "Limits",
@@ -138,5 +144,6 @@ __all__ = [
     "load_machines",
     "load_ruleset",
     "open_package",
+    "read_fleet",
     "render",
 ]

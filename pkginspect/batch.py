@@ -21,10 +21,11 @@ from typing import Any
 from pkginspect.calendar import Calendar, bundled_calendar
 from pkginspect.classification import Classification, classify_batch
 from pkginspect.containers import Limits
-from pkginspect.errors import LimitExceededError, PkgInspectError
+from pkginspect.errors import LimitExceededError, PkgInspectError, wrong_type
 from pkginspect.package import UpdatePackage, find_packages, inspect
 from pkginspect.rules.decide import Decision, Evaluator
 from pkginspect.rules.engine import Ruleset
+from pkginspect.rules.facts import require_machine
 
 VERDICT_ORDER = ("reboot-required", "reboot-possible", "unknown", "no-reboot", "not-applicable")
 Progress = Callable[[int, int, str], None]
@@ -212,8 +213,24 @@ def audit(
 ) -> AuditResult:
     """Audit the packages under ``paths`` against every machine of ``fleet`` (``Machine`` records).
 
-    ``package_timeout``: seconds one package may take to inspect (see ``inspect_paths``).
+    ``package_timeout``: seconds one package may take to inspect (see ``inspect_paths``). ``paths`` is a list
+    of files or folders (a single path is refused, not read letter by letter); a wrong type raises
+    ArgumentTypeError.
     """
+    if isinstance(paths, (str, bytes, os.PathLike)) or not isinstance(paths, Iterable):
+        hint = "a single path; pass a list: audit([path], fleet)" if isinstance(paths, (str, os.PathLike)) else ""
+        raise wrong_type("audit", "paths", "a list of file or folder paths", paths, hint)
+    for path in paths:
+        if not isinstance(path, (str, os.PathLike)):
+            raise wrong_type("audit", "paths[]", "a file or folder path (str or os.PathLike)", path,
+                             "audit reads the files itself: pass paths, not opened packages"
+                             if type(path).__name__ in ("Package", "UpdatePackage") else "")
+    if isinstance(fleet, (str, os.PathLike)) or not isinstance(fleet, Iterable):
+        hint = "a path; read it first with pkginspect.load_machines(path)" if isinstance(fleet, (str, os.PathLike)) \
+            else ""
+        raise wrong_type("audit", "fleet", "a list of Machine records", fleet, hint)
+    for machine in fleet:
+        require_machine(machine, "audit", "fleet[]")
     calendar = calendar or bundled_calendar()
     packages, failures = inspect_paths(
         paths, jobs=jobs, limits=limits, progress=progress, package_timeout=package_timeout

@@ -19,7 +19,7 @@ from typing import Any
 
 from pkginspect import products
 from pkginspect.calendar import Calendar, CalendarMatch, Month, bundled_calendar, is_baseline_month, staleness
-from pkginspect.package import UpdatePackage
+from pkginspect.package import UpdatePackage, require_update_package
 
 KINDS = (
     "hotpatch", "baseline-planned", "baseline-unplanned", "lcu", "checkpoint", "ssu", "dotnet", "other", "unknown",
@@ -156,6 +156,7 @@ def _products(package: UpdatePackage, calendar: Calendar) -> list[str]:
 
 def classify(package: UpdatePackage, calendar: Calendar | None = None) -> Classification:
     """Classify one package on its own (see ``classify_batch`` for packages that tell about each other)."""
+    require_update_package(package, "classify")
     return _classify(package, calendar or bundled_calendar())
 
 
@@ -272,6 +273,8 @@ def classify_batch(packages: Sequence[UpdatePackage], calendar: Calendar | None 
     A hotpatch beside a cumulative update of the same product and month makes that update the regular
     channel, not a baseline.
     """
+    for package in packages:
+        require_update_package(package, "classify_batch", "packages[]")
     calendar = calendar or bundled_calendar()
     results = [_classify(p, calendar) for p in packages]
     hotpatches: dict[tuple[str | None, str | None], Classification] = {

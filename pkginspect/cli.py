@@ -338,12 +338,35 @@ def _load_ruleset(files: tuple[str, ...]) -> Any:
 
 
 def _load_fleet(files: tuple[str, ...]) -> list[Any]:
-    from pkginspect.rules import load_machines
+    """The machines of every file; what a file left out (Linux machines of an export, later pages) is a warning."""
+    from pkginspect.rules import read_fleet
 
     machines: list[Any] = []
     for path in files:
-        machines.extend(load_machines(path))
+        fleet = read_fleet(path)
+        for warning in fleet.warnings():
+            click.echo(f"pkginspect: warning: {warning}", err=True)
+        machines.extend(fleet.machines)
     return machines
+
+
+def _refuse_facts_files(paths: tuple[str, ...], option: str) -> None:
+    """A facts file where a package goes is a usage error: most likely a second file after one ``option``."""
+    from pkginspect.containers.base import looks_like_text, sniff
+
+    for path in paths:
+        if not os.path.isfile(path):  # folders are walked; FIFOs and devices are not opened here
+            continue
+        try:
+            with open(path, "rb") as stream:
+                head = stream.read(256)
+        except OSError:
+            continue  # reading it as a package reports why
+        text = looks_like_text(head) if sniff(head) is None else None
+        suffix = os.path.splitext(path)[1].casefold()
+        if text == "JSON" or (text and suffix in (".csv", ".toml", ".json")):
+            shown = "JSON" if text == "JSON" else suffix[1:].upper()
+            raise click.UsageError(f"{path} is not a package (it looks like {shown}: did you mean {option} {path}?)")
 
 
 def _final_exit(decisions: list[Any], errors: list[tuple[str, str]], fail_on: str | None, strict: bool) -> None:
@@ -381,6 +404,7 @@ def check_command(
     from pkginspect.reports.check import check_json, check_text
     from pkginspect.rules.decide import evaluate_all
 
+    _refuse_facts_files(packages, "--machine")
     calendar = _load_calendar(calendar_files)
     ruleset = _load_ruleset(rules_files)
     machines = _load_fleet(machine_files)
@@ -457,6 +481,7 @@ def audit_command(
     from pkginspect.batch import audit
     from pkginspect.reports.formats import render
 
+    _refuse_facts_files(paths, "--fleet")
     calendar = _load_calendar(calendar_files)
     ruleset = _load_ruleset(rules_files)
     fleet = _load_fleet(fleet_files)
@@ -535,3 +560,41 @@ def forecast_command(
         _write_atomically(output, text)
     else:
         click.echo(text, nl=False)
+
+
+# --- options and help every command shares --------------------------------------------------------------------
+
+EXAMPLES: dict[str, str] = {
+    "ls": "pkginspect ls fixtures/packages/Windows10.0-KB5037848-x64.msu",
+    "extract": "pkginspect extract fixtures/packages/Windows10.0-KB5037848-x64.msu "
+               "'Windows10.0-KB5037848-Hotpatch-x64.cab!update.mum' -d out",
+    "inspect": "pkginspect inspect fixtures/packages/Windows10.0-KB5037848-x64.msu",
+    "classify": "pkginspect classify fixtures/packages/Windows10.0-KB5037848-x64.msu "
+                "fixtures/packages/Windows10.0-KB5037782-x64.msu",
+    "calendar": "pkginspect calendar --product windows-server-2022-azure-edition",
+    "check": "pkginspect check fixtures/packages/Windows10.0-KB5037848-x64.msu "
+             "--machine fixtures/machines/azure-edition-core.json --explain",
+    "audit": "pkginspect audit fixtures/packages/Windows10.0-KB5037848-x64.msu "
+             "fixtures/packages/Windows10.0-KB5037782-x64.msu --fleet fixtures/machines/fleet.json "
+             "--format html -o report.html",
+    "forecast": "pkginspect forecast --fleet fixtures/machines/fleet.json --from 2026-01",
+}
+"""One example per command, shown at the end of its ``--help`` (run from the repository root)."""
+
+
+def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:  # the group reads it when a command fails, wherever --debug was written
+        ctx.find_root().params["debug"] = True
+
+
+def _finish_commands() -> None:
+    """``--debug`` after the command name too (``pkginspect ls X --debug``), and each command's example."""
+    for name, command in main.commands.items():
+        command.params.append(click.Option(
+            ["--debug"], is_flag=True, expose_value=False, is_eager=True, callback=_set_debug,
+            help="Show tracebacks instead of one-line errors (also accepted before the command)."))
+        if name in EXAMPLES:
+            command.epilog = f"\b\nExample:\n  {EXAMPLES[name]}"
+
+
+_finish_commands()

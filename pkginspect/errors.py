@@ -79,7 +79,19 @@ class RuleError(PkgInspectError):
     """A rules file is invalid."""
 
 
+class ArgumentTypeError(PkgInspectError, TypeError):
+    """A library function was given the wrong kind of object (a mistake in the calling code, not in a file)."""
+
+
+def wrong_type(function: str, argument: str, expected: str, value: object, hint: str = "") -> ArgumentTypeError:
+    """``evaluate(): package must be an UpdatePackage …, got Package (hint)`` as an ArgumentTypeError."""
+    got = "None" if value is None else type(value).__name__
+    return ArgumentTypeError(None, f"{function}(): {argument} must be {expected}, got {got}"
+                                   + (f" ({hint})" if hint else ""))
+
+
 __all__ = [
+    "ArgumentTypeError",
     "CalendarError",
     "ContainerError",
     "CorruptContainerError",
@@ -92,4 +104,5 @@ __all__ = [
     "PkgInspectError",
     "RuleError",
     "UnsupportedContainerError",
+    "wrong_type",
 ]

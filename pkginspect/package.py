@@ -22,7 +22,7 @@ from pkginspect import metadata as md
 from pkginspect import products
 from pkginspect.containers import SEPARATOR, Entry, Limits, Package, join, open_package, sniff
 from pkginspect.containers.base import SNIFF_BYTES
-from pkginspect.errors import PkgInspectError
+from pkginspect.errors import PkgInspectError, wrong_type
 
 T = TypeVar("T")
 METADATA_MAX = 32 * 1024 * 1024
@@ -348,6 +348,9 @@ def inspect(
     sha256: bool = True,
 ) -> UpdatePackage:
     """Open the package at ``path`` and gather its facts (see the module docstring)."""
+    if not isinstance(path, (str, os.PathLike)):
+        hint = "inspect reads the file itself: pass the package's path" if isinstance(path, Package) else ""
+        raise wrong_type("inspect", "path", "a file path (str or os.PathLike)", path, hint)
     with open_package(path, limits) as package:
         return _inspect(package, components, sha256)
 
@@ -569,3 +572,16 @@ def _hotpatch_markers(
             seen.add((marker.value, marker.source))
             unique.append(marker)
     return tuple(unique)
+
+
+def require_update_package(value: object, function: str, argument: str = "package") -> UpdatePackage:
+    """``value`` if it is an UpdatePackage, else an ArgumentTypeError that says how to get one."""
+    if isinstance(value, UpdatePackage):
+        return value
+    if isinstance(value, Package):
+        hint = "an open container from open_package(); get the package's facts with pkginspect.inspect(path)"
+    elif isinstance(value, (str, os.PathLike)):
+        hint = "a path; read it first with pkginspect.inspect(path)"
+    else:
+        hint = "from pkginspect.inspect(path)"
+    raise wrong_type(function, argument, "an UpdatePackage", value, hint)

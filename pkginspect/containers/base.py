@@ -25,10 +25,34 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+def looks_like_text(head: bytes) -> str | None:
+    """``"JSON"`` or ``"text"`` when the first bytes of a file are readable text, else None (binary).
+
+    Used to tell a user who passed a facts file where a package goes what the file is.
+    """
+    body = head.removeprefix(b"\xef\xbb\xbf")
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a BOM, as PowerShell 5.1 writes
+        body = body[2:].replace(b"\x00", b"")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = body[:-3].decode("utf-8")  # a character cut at the end of the head
+        except UnicodeDecodeError:
+            return None
+    if not text.strip() or any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+        return None
+    return "JSON" if text.lstrip()[:1] in ("{", "[") else "text"
+
+
 def describe_unknown(source: str | os.PathLike[str], head: bytes) -> UnsupportedContainerError:
-    """The error for a file that is neither a cabinet nor a WIM, showing its first bytes."""
+    """The error for a file that is neither a cabinet nor a WIM, showing its first bytes (or that it is text)."""
     if not head:
         return UnsupportedContainerError(source, "empty file: not a cabinet or WIM package")
+    if looks_like_text(head) == "JSON":
+        return UnsupportedContainerError(
+            source, "not a package: it looks like JSON, not a cabinet (MSCF) or WIM (MSWIM) (machine facts and "
+                    "exports go after --machine or --fleet)")
     shown = head[:SNIFF_BYTES].hex(" ")
     return UnsupportedContainerError(
         source, f"not a cabinet (MSCF) or WIM (MSWIM) package: starts with bytes {shown}"

@@ -219,6 +219,8 @@ def _selection(package: Package, paths: Sequence[str], recursive: bool) -> list[
     roots: Iterable[str] = paths or [""]
     for root in roots:
         if root:
+            # "a.cab/x" and "A.CAB!x" are one member: name it as walk() does, so it lands in a.cab.d/x.
+            root = package.canonical(root)
             _, member = package.resolve(root)
             if member.is_dir:
                 raise PkgInspectError(f"{package.path}{SEPARATOR}{root}", "is a directory; name its files")

@@ -168,6 +168,14 @@ class Package:
                 return self._resolve_from(container, SEPARATOR.join(remaining))
         raise AssertionError("unreachable")
 
+    def canonical(self, path: str) -> str:
+        """The member at nested ``path`` named as ``walk`` names it: levels joined with ``!``, stored spelling.
+
+        ``Inner.CAB/update.mum`` (``/`` standing for ``!``, any case) becomes ``inner.cab!update.mum``.
+        """
+        container, member = self.resolve(path)
+        return join(self._key(container), member.name)
+
     def _resolve_from(self, container: Container, path: str) -> tuple[Container, Member]:
         prefix = self._key(container)
         return self.resolve(join(prefix, path))

@@ -8,10 +8,12 @@ machine shows, the forecast runs again with that fact fixed, and the difference 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pkginspect.calendar import Calendar
+from pkginspect.errors import wrong_type
 from pkginspect.forecasting.assessment import Assessment, compare_all
 from pkginspect.forecasting.model import FleetFix, ForecastResult, MachineForecast, Schedule, WhatIf
 from pkginspect.forecasting.months import month_range, next_month, parse_month
@@ -20,7 +22,7 @@ from pkginspect.forecasting.simulate import PROFILE_FACTS, Simulator
 from pkginspect.forecasting.whatif import Fix, fix_for
 from pkginspect.rules.decide import default_ruleset
 from pkginspect.rules.engine import Ruleset
-from pkginspect.rules.facts import FACT_NAMES
+from pkginspect.rules.facts import FACT_NAMES, require_machine
 
 MAX_MONTHS = 120
 
@@ -114,9 +116,18 @@ def forecast(
     from the same rules as ``check`` (``ruleset``, default: the bundled rules) over the calendar's release for
     the machine's product, or the program's planned cadence past the calendar's data. With ``whatif``, every
     failing prerequisite is fixed in turn and the restarts it saves are reported. ValueError for a bad
-    ``start`` or ``months``. ``assessments`` (Azure patch assessments, see ``forecasting.assessment``) are
-    compared with their machine's first month.
+    ``start`` or ``months``, ArgumentTypeError for a wrong type. ``assessments`` (Azure patch assessments, see
+    ``forecasting.assessment``) are compared with their machine's first month.
     """
+    if isinstance(machines, (str, bytes, os.PathLike)) or not isinstance(machines, Iterable):
+        hint = "a path; read it first with pkginspect.load_machines(path)" if isinstance(
+            machines, (str, os.PathLike)) else ""
+        raise wrong_type("forecast", "machines", "a list of Machine records", machines, hint)
+    fleet = [require_machine(machine, "forecast", "machines[]") for machine in machines]
+    if isinstance(months, bool) or not isinstance(months, int):
+        raise wrong_type("forecast", "months", "an int", months)
+    if start is not None and not isinstance(start, str):
+        raise wrong_type("forecast", "start", 'a "YYYY-MM" string', start)
     if not 1 <= months <= MAX_MONTHS:
         raise ValueError(f"months must be between 1 and {MAX_MONTHS}, not {months}")
     moment = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
@@ -125,7 +136,7 @@ def forecast(
     releases = Releases(calendar)
     horizon = month_range(first, months)
     engine = _Forecaster(releases, ruleset, horizon, whatif)
-    fleet = sorted(machines, key=lambda m: str(getattr(m, "name", "")))
+    fleet.sort(key=lambda m: str(getattr(m, "name", "")))
     groups: dict[tuple[Any, ...], list[Any]] = {}
     for machine in fleet:
         groups.setdefault(tuple(getattr(machine, name, None) for name in PROFILE_FACTS), []).append(machine)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from pkginspect.batch import AuditResult
+from pkginspect.errors import wrong_type
 from pkginspect.reports.audit_csv import audit_csv
 from pkginspect.reports.audit_html import audit_html
 from pkginspect.reports.audit_json import audit_json
@@ -76,6 +77,8 @@ def formatter(format: ReportFormat | str) -> Formatter:
 
 def render(result: AuditResult, format: ReportFormat | str) -> str:
     """The audit ``result`` as a report in ``format``: text the caller writes (the CSV's line ends are CRLF)."""
+    if not isinstance(result, AuditResult):
+        raise wrong_type("render", "result", "an AuditResult", result, "from pkginspect.audit(paths, fleet)")
     return formatter(format)(result)
 
 

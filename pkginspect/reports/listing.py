@@ -57,7 +57,8 @@ def extraction_text(destination: str, results: Sequence[Extracted]) -> str:
     for item in results:
         note = f"  ({printable(item.note)})" if item.note else ""
         lines.append(f"{_size(item.size):>10}  {printable(item.target)}{note}")
-    lines.append(f"{len(results)} files written to {destination}")
+    count = len(results)
+    lines.append(f"{count} file{'' if count == 1 else 's'} written to {printable(destination)}")
     return "\n".join(lines) + "\n"
 
 

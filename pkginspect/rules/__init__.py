@@ -18,6 +18,7 @@ from pkginspect.rules.facts import (
 )
 from pkginspect.rules.importers import (
     MAX_FACTS_BYTES,
+    Fleet,
     load_machine,
     load_machines,
     machine_from_arc,
@@ -25,6 +26,7 @@ from pkginspect.rules.importers import (
     machines_from_csv,
     machines_from_json,
     machines_from_resource_graph,
+    read_fleet,
 )
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "VM_GENERATIONS",
     "Decision",
     "Evaluator",
+    "Fleet",
     "Machine",
     "Reason",
     "Rule",
@@ -56,4 +59,5 @@ __all__ = [
     "machines_from_csv",
     "machines_from_json",
     "machines_from_resource_graph",
+    "read_fleet",
 ]

@@ -8,8 +8,9 @@ from typing import Any
 
 from pkginspect.calendar import Calendar, bundled_calendar
 from pkginspect.classification import Classification, classify, classify_batch
-from pkginspect.package import UpdatePackage
+from pkginspect.package import UpdatePackage, require_update_package
 from pkginspect.rules.engine import Outcome, Reason, Ruleset, load_ruleset
+from pkginspect.rules.facts import require_machine
 from pkginspect.rules.symbols import Context, machine_values, package_values
 
 
@@ -129,7 +130,12 @@ def evaluate(
     ruleset: Ruleset | None = None,
     classification: Classification | None = None,
 ) -> Decision:
-    """Decide whether installing ``package`` restarts ``machine`` (a ``Machine``), and why."""
+    """Decide whether installing ``package`` restarts ``machine`` (a ``Machine``), and why.
+
+    ``package`` is an ``UpdatePackage`` (``pkginspect.inspect(path)``); another type raises ArgumentTypeError.
+    """
+    require_update_package(package, "evaluate")
+    require_machine(machine, "evaluate")
     evaluator = Evaluator(calendar, ruleset)
     return evaluator.decide(package, classification or classify(package, evaluator.calendar), machine)
 
@@ -141,6 +147,10 @@ def evaluate_all(
     ruleset: Ruleset | None = None,
 ) -> list[Decision]:
     """Every machine × package decision; the packages are classified together first."""
+    for package in packages:
+        require_update_package(package, "evaluate_all", "packages[]")
+    for machine in machines:
+        require_machine(machine, "evaluate_all", "machines[]")
     evaluator = Evaluator(calendar, ruleset)
     classifications = classify_batch(packages, evaluator.calendar)
     return [

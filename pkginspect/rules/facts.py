@@ -12,7 +12,8 @@ from types import MappingProxyType
 from typing import Any, Literal, get_args
 
 from pkginspect import products
-from pkginspect.errors import FactsError
+from pkginspect.errors import FactsError, wrong_type
+from pkginspect.rules.editions import INSTALLATION_WORDS, canonical_edition
 
 Architecture = Literal["amd64", "arm64"]
 Installation = Literal["core", "desktop"]
@@ -65,7 +66,7 @@ _TRUE_WORDS = frozenset({"true", "yes", "1"})
 _FALSE_WORDS = frozenset({"false", "no", "0"})
 _ALIASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "architecture": {"x64": "amd64", "x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64"},
-    "installation": {"server core": "core", "server": "desktop", "client": "desktop"},
+    "installation": INSTALLATION_WORDS,
 })
 _GENERATION_WORDS = {"1": 1, "2": 2, "v1": 1, "v2": 2}
 _BUILD = re.compile(r"(?:10\.0\.)?([0-9]{4,5})\.([0-9]{1,6})", re.ASCII)
@@ -146,7 +147,7 @@ def _coerce(fact: str, value: object, text: bool) -> object:
         if not _EDITION.fullmatch(value.strip()):
             raise _Problem(f"edition: {show(value)} is not an EditionID (letters and digits, such as ServerDatacenter,"
                            f" ServerTurbineCor, Enterprise)")
-        return value.strip()
+        return canonical_edition(value)
     assert isinstance(kind, tuple)
     word = value.strip().casefold()
     word = _ALIASES.get(fact, {}).get(word, word)
@@ -354,6 +355,28 @@ class Machine:
         return int(self.build.split(".")[1]) if self.build else None
 
 
+def require_machine(value: object, function: str, argument: str = "machine") -> Any:
+    """``value`` if it can stand for a machine, else an ArgumentTypeError that says how to get one.
+
+    A Machine, or any object with a ``name`` attribute and fact attributes (absent ones are unknown).
+    """
+    if isinstance(value, Machine):
+        return value
+    if type(value).__name__ in ("UpdatePackage", "Package"):
+        hint = "a package: the arguments are (package, machine)"
+    elif isinstance(value, Mapping):
+        hint = "a mapping of facts; make a Machine with Machine.from_dict(facts)"
+    elif isinstance(value, (list, tuple)):
+        hint = "a list; pass one machine, or use evaluate_all / audit for a fleet"
+    elif isinstance(value, (str, os.PathLike)):
+        hint = "a path; read it first with pkginspect.load_machines(path)"
+    elif value is not None and isinstance(getattr(value, "name", None), str):
+        return value  # a machine-like record: its attributes are read as facts
+    else:
+        hint = "from pkginspect.load_machines(path) or Machine(...)"
+    raise wrong_type(function, argument, "a Machine", value, hint)
+
+
 def load_machine(path: str | os.PathLike[str]) -> Machine:
     """The one machine of a facts file or export; the same as ``pkginspect.rules.importers.load_machine``."""
     from pkginspect.rules.importers.files import load_machine as load  # importers build on this module
@@ -387,4 +410,5 @@ __all__ = [
     "VmGeneration",
     "load_machine",
     "load_machines",
+    "require_machine",
 ]

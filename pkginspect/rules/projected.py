@@ -16,7 +16,8 @@ from typing import Any
 from pkginspect.calendar import Calendar
 from pkginspect.rules.decide import _insert
 from pkginspect.rules.engine import Outcome, Ruleset
-from pkginspect.rules.symbols import DERIVED_SYMBOLS, PACKAGE_SYMBOLS, Context
+from pkginspect.rules.programs import product_name
+from pkginspect.rules.symbols import DERIVED_SYMBOLS, KIND_NAMES, PACKAGE_SYMBOLS, Context
 
 GIVEN_SYMBOLS = ("on_hotpatch_chain", "hotpatch_chain")
 """The derived facts a caller may give instead of having them computed from the calendar."""
@@ -62,6 +63,8 @@ class UpdateFacts:
             "package_baseline": self.baseline,
             "package_calendar_product": self.calendar_product,
             "package_build_numbers": (self.build_number,) if self.build_number else (),
+            "package_kind_name": KIND_NAMES.get(self.kind, self.kind),
+            "package_product_names": " or ".join(product_name(p) for p in self.products),
         }
         assert values.keys() == PACKAGE_SYMBOLS.keys()
         return values

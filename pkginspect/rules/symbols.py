@@ -16,7 +16,7 @@ from rule_engine import DataType
 from pkginspect.calendar import Calendar
 from pkginspect.classification import Classification, package_builds, package_families
 from pkginspect.package import UpdatePackage
-from pkginspect.rules.programs import PROGRAM_FACTS, hotpatch_program
+from pkginspect.rules.programs import PROGRAM_FACTS, hotpatch_program, ineligibility, product_name
 
 STRING, BOOLEAN, FLOAT = DataType.STRING, DataType.BOOLEAN, DataType.FLOAT
 STRINGS = DataType.ARRAY(DataType.STRING)
@@ -33,13 +33,25 @@ PACKAGE_SYMBOLS: dict[str, Any] = {
     "package_restart": STRING, "package_reboot_behavior": STRING, "package_release_type": STRING,
     "package_month": STRING, "package_baseline": STRING, "package_calendar_product": STRING,
     "package_build_numbers": DataType.ARRAY(FLOAT),
+    "package_kind_name": STRING, "package_product_names": STRING,
+}
+# Package kinds as a Windows admin calls them (for messages: {package_kind_name}).
+KIND_NAMES = {
+    "hotpatch": "hotpatch", "baseline-planned": "hotpatch baseline (a planned cumulative update)",
+    "baseline-unplanned": "unplanned hotpatch baseline (an out-of-band cumulative update)",
+    "lcu": "monthly cumulative update", "checkpoint": "checkpoint cumulative update",
+    "ssu": "servicing stack update", "dotnet": ".NET Framework update", "other": "update",
+    "unknown": "unclassified update",
 }
 DERIVED_SYMBOLS: dict[str, Any] = {
     "hotpatch_program": STRING, "on_hotpatch_chain": BOOLEAN, "hotpatch_chain": STRINGS,
+    "hotpatch_ineligibility": STRING, "product_name": STRING,
 }
 # Machine facts each derived symbol is computed from (named when the derived value is unknown).
 DERIVED_NEEDS: dict[str, tuple[str, ...]] = {
     "hotpatch_program": PROGRAM_FACTS,
+    "hotpatch_ineligibility": PROGRAM_FACTS,
+    "product_name": ("product",),
     "on_hotpatch_chain": ("build", "product"),
     "hotpatch_chain": ("product",),
 }
@@ -84,11 +96,14 @@ def package_values(package: UpdatePackage, classification: Classification) -> di
     elif primary and primary.target_build:
         number = primary.target_build.value
     architecture = package.architecture.value if package.architecture else None
+    families = package_families(package)
     return {
         "package_kb": package.kb.value if package.kb else 0,
         "package_kind": classification.kind,
+        "package_kind_name": KIND_NAMES.get(classification.kind, classification.kind),
+        "package_product_names": " or ".join(product_name(p) for p in families),
         "package_confidence": classification.confidence,
-        "package_products": package_families(package),
+        "package_products": families,
         "package_architecture": ARCHITECTURES.get((architecture or "").casefold(), architecture or ""),
         "package_build": build or "",
         "package_build_number": number or 0,
@@ -165,6 +180,10 @@ class Context(Mapping[str, Any]):
         machine = self._machine
         if name == "hotpatch_program":
             return hotpatch_program(machine.get("product"), machine.get("edition"), machine.get("platform"))
+        if name == "product_name":
+            return product_name(machine["product"]) if machine.get("product") else None
+        if name == "hotpatch_ineligibility":
+            return ineligibility(machine.get("product"), machine.get("edition"), machine.get("platform"))
         chain = self._chain()
         if name == "hotpatch_chain":
             return tuple(sorted(chain)) if chain else ()

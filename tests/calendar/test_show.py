@@ -144,7 +144,7 @@ def test_not_applicable_product_follows_the_ubr_range(inspected: dict[str, Updat
                                           build="26100.7979", platform="other"))
     refused = evaluate(inspected["server-may"], client)
     assert (refused.verdict, refused.reasons[0].rule) == ("not-applicable", "not-applicable.product")
-    assert "windows-server-2025" in refused.reasons[0].message
+    assert "Windows Server 2025" in refused.reasons[0].message
     refused = evaluate(inspected["client-may"], server)
     assert (refused.verdict, refused.reasons[0].rule) == ("not-applicable", "not-applicable.product")
     assert evaluate(inspected["server-may"], server).verdict != "not-applicable"

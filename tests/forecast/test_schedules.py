@@ -184,3 +184,19 @@ def test_unknown_product_or_windows_11_version_gives_unknown_months() -> None:
     assert schedule_line(no_build) == "???" and no_build.schedule.months[0].missing == ("build",)
     server = one("2027-01", months=3, **{**AZURE_EDITION, "build": None})
     assert server.schedule.months[0].product == "windows-server-2022-azure-edition"
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: forecast("fleet.json"), "forecast(): machines must be a list of Machine records, got str (a path; read "
+                                     "it first with pkginspect.load_machines(path))"),
+    (lambda: forecast([{"name": "a"}]), "forecast(): machines[] must be a Machine, got dict (a mapping of facts; "
+                                        "make a Machine with Machine.from_dict(facts))"),
+    (lambda: forecast([], months="12"), "forecast(): months must be an int, got str"),
+    (lambda: forecast([], start=(2027, 1)), 'forecast(): start must be a "YYYY-MM" string, got tuple'),
+])
+def test_wrong_argument_types(call: Any, message: str) -> None:
+    from pkginspect.errors import ArgumentTypeError
+
+    with pytest.raises(ArgumentTypeError) as caught:
+        call()
+    assert str(caught.value) == message

@@ -49,7 +49,8 @@ def test_totals_matrix_and_reasons(fixture_audit: AuditResult) -> None:
     assert [c.xpath("string(details/summary)") for c in row.xpath("td[details]")][:6] == [
         "may restart", "n/a", "n/a", "restart", "restart", "restart"]
     why = " ".join(row.xpath("string(td[6]/details/div)").split())
-    assert "kind.cumulative (reboot-required) A cumulative update (baseline-unplanned) always restarts" in why
+    assert ("kind.cumulative (reboot-required) This unplanned hotpatch baseline (an out-of-band cumulative update) "
+            "always restarts") in why
     assert document.xpath('string(//table[@class="matrix"]/tfoot/tr/td[last()])') == "34"
 
 

@@ -246,7 +246,8 @@ def test_name_falls_back_to_the_computer_name() -> None:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"storageProfile__osDisk__osType": "Linux"}, "entry 1: az-ws22-core-01 is not a Windows machine"),
+        ({"storageProfile__osDisk__osType": "Linux"},
+         "no Windows machines in the file (1 non-Windows machine skipped: entry 1 (az-ws22-core-01, osType Linux))"),
         ({"osProfile__windowsConfiguration__patchSettings__enableHotpatching": "yes"},
          "entry 1: enableHotpatching: expected true or false, got 'yes'"),
         ({"instanceView__osVersion": 10}, "entry 1: osVersion: expected a string, got 10"),

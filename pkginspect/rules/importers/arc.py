@@ -8,13 +8,15 @@ fact               source
 name               ``name`` (else ``displayName``, else ``osProfile.computerName``)
 product            the build of ``osVersion`` narrowed by ``osSku`` / ``osEdition`` (server or client):
                    ``10.0.26100.6899`` + ``Windows Server 2025 Datacenter`` → ``windows-server-2025``
-edition            ``osEdition`` (an EditionID such as ``ServerDatacenter``); else from ``osSku``
-                   (``… Datacenter`` → ``ServerDatacenter``, ``… Standard`` → ``ServerStandard``, ``Windows 11
+edition            ``osEdition`` in any case, an EditionID (``serverdatacenter`` → ``ServerDatacenter``) or a marketing
+                   word (``Standard`` → ``ServerStandard``, ``Enterprise``), through ``pkginspect.rules.editions``;
+                   ``unknown`` or nothing → from ``osSku`` (``… Datacenter`` → ``ServerDatacenter``, ``Windows 11
                    Enterprise`` → ``Enterprise``)
 build              ``osVersion`` (``10.0.26100.6899`` → ``26100.6899``)
-architecture       inferred from ``detectedProperties.processorNames``: Intel or AMD processors → ``amd64`` on
-                   Windows Server and Windows 11 (no 32-bit editions exist), Ampere / Cobalt / Snapdragon /
-                   Qualcomm → ``arm64``; anything else → unknown. The export has no architecture field.
+architecture       ``detectedProperties.architecture`` (``amd64``, ``arm64``; recent agents); else inferred from
+                   ``detectedProperties.processorNames``: Intel or AMD processors → ``amd64`` on Windows Server and
+                   Windows 11 (no 32-bit editions exist), Ampere / Cobalt / Snapdragon / Qualcomm → ``arm64``;
+                   anything else → unknown.
 installation       an EditionID ending in ``Cor`` (``ServerTurbineCor``) → ``core``; ``ServerTurbine`` and client
                    editions → ``desktop``; other server editions (``ServerDatacenter`` is both) → unknown.
 hotpatch_enrolled  ``osProfile.windowsConfiguration.patchSettings``: ``enableHotpatching`` false → false; else by
@@ -43,11 +45,22 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from pkginspect.rules.editions import edition_id, installation_of
 from pkginspect.rules.facts import Machine
-from pkginspect.rules.importers.common import Reader, Source, build_of_os_version, edition_of_os_name, product_of
+from pkginspect.rules.importers.common import (
+    NotWindowsError,
+    Reader,
+    Source,
+    build_of_os_version,
+    edition_of_os_name,
+    product_of,
+)
 
 ARC_TYPES: tuple[str, ...] = ("microsoft.hybridcompute/machines",)
 _EDITION = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}", re.ASCII)
+_NO_EDITION = frozenset({"unknown", "none", "null", "na"})
+_ARCHITECTURES: Mapping[str, str] = {"amd64": "amd64", "x64": "amd64", "x86_64": "amd64", "arm64": "arm64",
+                                     "aarch64": "arm64"}
 _X64_CPU = re.compile(r"\b(intel|amd)\b", re.IGNORECASE)
 _ARM_CPU = re.compile(r"\b(ampere|cobalt|snapdragon|qualcomm|arm|armv[0-9]+|neoverse)\b", re.IGNORECASE)
 _ENROLLED_BY_STATUS: Mapping[str, bool | None] = {
@@ -83,16 +96,6 @@ def _hotpatch(reader: Reader, body: Mapping[str, Any]) -> bool | None:
     return None
 
 
-def _installation(edition: str | None, product: str | None) -> str | None:
-    if edition is None:
-        return None
-    if edition.endswith("Cor"):
-        return "core"
-    if edition == "ServerTurbine" or (product is not None and "server" not in product):
-        return "desktop"
-    return None
-
-
 def _architecture(processors: str | None, product: str | None) -> str | None:
     if not processors:
         return None
@@ -121,14 +124,18 @@ def machine_from_arc(data: Mapping[str, Any], *, source: Source = None, location
         raise reader.error("no machine name (expected 'name' in the Arc export)")
     os_type = reader.text("osType", base=body)
     if os_type and os_type.casefold() != "windows":
-        raise reader.error(f"{name} is not a Windows machine (osType {os_type!r}); filter the export, e.g. "
-                           "az connectedmachine list --query \"[?osType=='windows']\"")
+        raise NotWindowsError(reader.source, reader.located(
+            f"{name} is not a Windows machine (osType {os_type!r}); filter the export, e.g. "
+            "az connectedmachine list --query \"[?osType=='windows']\""), name=name, os_type=os_type)
     os_sku = reader.text("osSku", base=body)
     os_edition = reader.text("osEdition", base=body)
     build = build_of_os_version(reader.text("osVersion", base=body))
     product = product_of(build, [os_sku, os_edition])
-    edition = os_edition.strip() if os_edition and _EDITION.fullmatch(os_edition.strip()) else None
-    installation = _installation(edition, product)
+    edition = edition_id(os_edition)
+    if edition is None and os_edition and _EDITION.fullmatch(os_edition.strip()) and (
+            os_edition.strip().casefold() not in _NO_EDITION):
+        edition = os_edition.strip()  # an EditionID the table does not list: kept as Windows reports it
+    installation = installation_of(edition, product)
     edition = edition or edition_of_os_name(os_sku, installation)
     kind = reader.text("kind") or reader.text("kind", base=body)
     facts: dict[str, Any] = {
@@ -136,7 +143,9 @@ def machine_from_arc(data: Mapping[str, Any], *, source: Source = None, location
         "product": product,
         "edition": edition,
         "build": build,
-        "architecture": _architecture(reader.text("detectedProperties", "processorNames", base=body), product),
+        "architecture": _ARCHITECTURES.get((reader.text("detectedProperties", "architecture", base=body) or "")
+                                           .strip().casefold())
+        or _architecture(reader.text("detectedProperties", "processorNames", base=body), product),
         "installation": installation,
         "hotpatch_enrolled": _hotpatch(reader, body),
         "platform": "azure-local" if kind and kind.casefold() == "hci" else "arc",

@@ -11,9 +11,11 @@ product            ``storageProfile.imageReference``: offer ``WindowsServer`` + 
                    offer/sku naming Windows 11 / 10 (``windows-11``, ``win11-24h2-ent``) → ``windows-11`` /
                    ``windows-10``. Custom images (no offer/sku): the build of ``instanceView.osVersion`` (else of
                    ``imageReference.exactVersion``) narrowed by ``instanceView.osName`` (server or client).
-edition            sku: ``…-azure-edition…`` → ``ServerTurbine``, with a ``core`` word → ``ServerTurbineCor``;
-                   ``datacenter`` → ``ServerDatacenter``; client skus ``ent``/``entn``/``pro``/``pron``/``avd``
-                   (multi-session: ``ServerRdsh``), ``ltsc`` → ``EnterpriseS``. Else from ``instanceView.osName``.
+edition            sku: ``…-azure-edition…`` → ``ServerTurbine``, ``datacenter`` → ``ServerDatacenter``, ``standard`` →
+                   ``ServerStandard``, each with a ``core`` word → its Server Core EditionID (``2016-Datacenter-
+                   Server-Core`` → ``ServerDatacenterCor``, ``…-azure-edition-core`` → ``ServerTurbineCor``);
+                   client skus ``ent``/``entn``/``pro``/``pron``/``avd`` (multi-session: ``ServerRdsh``), ``ltsc`` →
+                   ``EnterpriseS``. Else from ``instanceView.osName``.
 build              ``instanceView.osVersion`` (``10.0.20348.2402`` → ``20348.2402``); ``az vm show`` without the
                    instance view has no build (``imageReference.exactVersion`` is the image the VM was created
                    from, not what it runs now, so it is never used as the build).
@@ -50,8 +52,16 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from pkginspect.rules.editions import CLIENT_SKU_EDITIONS, CORE_VARIANTS, edition_id
 from pkginspect.rules.facts import KNOWN_PRODUCTS, Machine
-from pkginspect.rules.importers.common import Reader, Source, build_of_os_version, edition_of_os_name, product_of
+from pkginspect.rules.importers.common import (
+    NotWindowsError,
+    Reader,
+    Source,
+    build_of_os_version,
+    edition_of_os_name,
+    product_of,
+)
 
 VM_TYPES: tuple[str, ...] = (
     "microsoft.compute/virtualmachines",
@@ -60,10 +70,6 @@ VM_TYPES: tuple[str, ...] = (
 _SECURE_TYPES = ("trustedlaunch", "confidentialvm")
 _VM_SIZE = re.compile(r"(?:Standard|Basic)_([A-Z]+)([0-9]+)(?:-[0-9]+)?([a-z]*)(?:_.*)?", re.ASCII)
 _YEAR = re.compile(r"20[0-9]{2}", re.ASCII)
-_CLIENT_SKU_EDITIONS = {
-    "ent": "Enterprise", "entn": "EnterpriseN", "pro": "Professional", "pron": "ProfessionalN",
-    "avd": "ServerRdsh", "evd": "ServerRdsh", "edu": "Education",
-}
 
 
 def _body(data: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -94,14 +100,9 @@ def _image_facts(offer: str | None, sku: str | None) -> dict[str, Any]:
             facts["product"] = product if product in KNOWN_PRODUCTS else None
         if "nano" in tokens:
             return facts
-        core = "core" in tokens
-        facts["installation"] = "core" if core else "desktop"
-        if "azure" in tokens and "edition" in tokens:
-            facts["edition"] = "ServerTurbineCor" if core else "ServerTurbine"
-        elif "datacenter" in tokens:
-            facts["edition"] = "ServerDatacenter"
-        elif "standard" in tokens:
-            facts["edition"] = "ServerStandard"
+        facts["installation"] = "core" if "core" in tokens else "desktop"
+        edition = edition_id(" ".join(tokens), facts["installation"])
+        facts["edition"] = edition if edition in CORE_VARIANTS or edition in CORE_VARIANTS.values() else None
         return facts
     client = None
     if "windows-11" in offer_cf or "windows11" in offer_cf or sku_cf.startswith("win11"):
@@ -114,7 +115,7 @@ def _image_facts(offer: str | None, sku: str | None) -> dict[str, Any]:
         if "ltsc" in tokens:
             facts["edition"] = "EnterpriseSN" if "entn" in tokens else "EnterpriseS"
         else:
-            facts["edition"] = next((_CLIENT_SKU_EDITIONS[t] for t in tokens if t in _CLIENT_SKU_EDITIONS), None)
+            facts["edition"] = next((CLIENT_SKU_EDITIONS[t] for t in tokens if t in CLIENT_SKU_EDITIONS), None)
     return facts
 
 
@@ -163,8 +164,9 @@ def machine_from_az_vm(data: Mapping[str, Any], *, source: Source = None, locati
         raise reader.error("no machine name (expected 'name' in the az vm export)")
     os_type = reader.text("storageProfile", "osDisk", "osType", base=body)
     if os_type and os_type.casefold() != "windows":
-        raise reader.error(f"{name} is not a Windows machine (osType {os_type!r}); filter the export, e.g. "
-                           "az vm list --query \"[?storageProfile.osDisk.osType=='Windows']\"")
+        raise NotWindowsError(reader.source, reader.located(
+            f"{name} is not a Windows machine (osType {os_type!r}); filter the export, e.g. "
+            "az vm list --query \"[?storageProfile.osDisk.osType=='Windows']\""), name=name, os_type=os_type)
     image = reader.obj("storageProfile", "imageReference", base=body) or {}
     facts = _image_facts(reader.text("offer", base=image), reader.text("sku", base=image))
     os_name = reader.text("osName", base=view)
@@ -190,6 +192,40 @@ def machine_from_az_vm(data: Mapping[str, Any], *, source: Source = None, locati
     return Machine.from_dict(facts, source=source, location=location)
 
 
+def machine_from_instance_view(
+    data: Mapping[str, Any], *, source: Source = None, location: str | None = None
+) -> Machine:
+    """Facts of an Azure VM from its bare instance view (REST ``virtualMachines/{vm}/instanceView``).
+
+    The view holds ``computerName``, ``osName``, ``osVersion`` (``Microsoft Windows NT 10.0.14393.0``),
+    ``hyperVGeneration`` and ``patchStatus``; it says nothing of the image, size, patch settings or security
+    profile, so those facts stay unknown. ``osName`` gives the edition (an Azure Edition name only with the
+    installation, which the view does not tell).
+    """
+    reader = Reader(data, source, location)
+    name = reader.text("computerName")
+    if not name:
+        raise reader.error("no machine name (expected 'computerName' in the VM instance view)")
+    os_name = reader.text("osName")
+    build = build_of_os_version(reader.text("osVersion"))
+    facts: dict[str, Any] = {
+        "name": name,
+        "product": product_of(build, [os_name]),
+        "edition": edition_of_os_name(os_name),
+        "build": build,
+        "vm_generation": {"v1": 1, "v2": 2}.get((reader.text("hyperVGeneration") or "").casefold()),
+        "reboot_pending": reader.flag("patchStatus", "availablePatchSummary", "rebootPending"),
+        "platform": "azure",
+    }
+    return Machine.from_dict(facts, source=source, location=location)
+
+
+def is_instance_view(data: Mapping[str, Any]) -> bool:
+    """Whether a JSON object is a bare VM instance view (``computerName`` with the view's agent or status keys)."""
+    return "computerName" in data and "storageProfile" not in data and any(
+        key in data for key in ("vmAgent", "platformUpdateDomain", "platformFaultDomain", "statuses", "osName"))
+
+
 def is_az_vm(data: Mapping[str, Any]) -> bool:
     """Whether a JSON object looks like an Azure VM export (by ``type``, else by its VM-only profiles)."""
     kind = data.get("type")
@@ -199,4 +235,4 @@ def is_az_vm(data: Mapping[str, Any]) -> bool:
     return "storageProfile" in body and ("hardwareProfile" in body or "osProfile" in body)
 
 
-__all__ = ["VM_TYPES", "is_az_vm", "machine_from_az_vm"]
+__all__ = ["VM_TYPES", "is_az_vm", "is_instance_view", "machine_from_az_vm", "machine_from_instance_view"]

@@ -5,26 +5,66 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pkginspect import products
 from pkginspect.errors import FactsError
-from pkginspect.rules.facts import KNOWN_PRODUCTS, show
+from pkginspect.rules.editions import edition_id
+from pkginspect.rules.facts import KNOWN_PRODUCTS, Machine, show
 
 Source = str | os.PathLike[str] | None
 
-_OS_VERSION = re.compile(r"(?:[0-9]{1,2}\.[0-9]{1,2}\.)?([0-9]{4,5})\.([0-9]{1,6})(?:\.[0-9]+)*", re.ASCII)
+# "10.0.20348.2402", "20348.2402.240405", or the instance view's "Microsoft Windows NT 10.0.14393.0".
+_OS_VERSION = re.compile(
+    r"(?:Microsoft Windows NT )?(?:[0-9]{1,2}\.[0-9]{1,2}\.)?([0-9]{4,5})\.([0-9]{1,6})(?:\.[0-9]+)*", re.ASCII)
 
-# Words of an OS name or image SKU (casefolded) → EditionID. Checked in order: the first match wins.
-_CLIENT_EDITIONS: tuple[tuple[str, str], ...] = (
-    ("multi-session", "ServerRdsh"),
-    ("enterprise ltsc", "EnterpriseS"),
-    ("enterprise n", "EnterpriseN"),
-    ("enterprise", "Enterprise"),
-    ("education", "Education"),
-    ("pro n", "ProfessionalN"),
-    ("pro", "Professional"),
-)
+
+
+class NotWindowsError(FactsError):
+    """An export entry is a Linux (or other non-Windows) machine: a list skips it, a single export is an error."""
+
+    def __init__(self, source: Source, message: str, *, name: str, os_type: str) -> None:
+        super().__init__(source, message)
+        self.name = name
+        self.os_type = os_type
+
+
+@dataclass(frozen=True)
+class SkippedMachine:
+    """An entry of an export list that is not a Windows machine, left out of the fleet."""
+
+    name: str
+    location: str
+    os_type: str
+
+    def __str__(self) -> str:
+        return f"{self.location} ({self.name}, osType {self.os_type})"
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """The machines read from one file, with what was left out and why.
+
+    ``skipped`` lists non-Windows entries of a list export (``az vm list`` holding Linux VMs); ``notes`` says what
+    the file cannot tell (a later page of a paged export). A caller shows ``warnings()`` to the user.
+    """
+
+    source: str | None
+    machines: tuple[Machine, ...]
+    skipped: tuple[SkippedMachine, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def warnings(self) -> list[str]:
+        """One line per thing the user should know, each starting with the file: skipped machines, notes."""
+        where = f"{self.source}: " if self.source else ""
+        lines = []
+        if self.skipped:
+            count = len(self.skipped)
+            listed = ", ".join(str(entry) for entry in self.skipped[:5]) + (", …" if count > 5 else "")
+            lines.append(f"{where}skipped {count} non-Windows machine{'s' if count != 1 else ''}: {listed}")
+        lines.extend(f"{where}{note}" for note in self.notes)
+        return lines
 
 
 class Reader:
@@ -37,7 +77,11 @@ class Reader:
 
     def error(self, message: str) -> FactsError:
         """A FactsError for this document: ``<source>: <location>: <message>``."""
-        return FactsError(self.source, f"{self.location}: {message}" if self.location else message)
+        return FactsError(self.source, self.located(message))
+
+    def located(self, message: str) -> str:
+        """``message`` prefixed with this document's location in its file (``entry 3: …``), if any."""
+        return f"{self.location}: {message}" if self.location else message
 
     def raw(self, *path: str, base: Mapping[str, Any] | None = None) -> object:
         """The value at ``path`` (keys of nested objects), None when a level is missing or not an object."""
@@ -97,26 +141,13 @@ def edition_of_os_name(name: str | None, installation: str | None = None) -> str
     """The EditionID an OS name implies (``"Windows Server 2025 Datacenter"`` → ``ServerDatacenter``), or None.
 
     Azure Edition names give ``ServerTurbine`` / ``ServerTurbineCor`` only when ``installation`` is known, since the
-    name does not say whether it is Server Core.
+    name does not say whether it is Server Core. The table is ``pkginspect.rules.editions``.
     """
-    if not name:
+    edition = edition_id(name, installation)
+    if edition == "ServerTurbine" and installation is None:
         return None
-    words = " ".join(name.casefold().replace(":", " ").split())
-    if "server" in words or "azure edition" in words:
-        if "azure edition" in words:
-            if installation is None:
-                return None
-            return "ServerTurbineCor" if installation == "core" else "ServerTurbine"
-        if "datacenter" in words:
-            return "ServerDatacenter"
-        if "standard" in words:
-            return "ServerStandard"
-        return None
-    if "windows 11" in words or "windows 10" in words:
-        for phrase, edition in _CLIENT_EDITIONS:
-            if re.search(rf"\b{re.escape(phrase)}\b", words):
-                return edition
-    return None
+    return edition
 
 
-__all__ = ["Reader", "Source", "build_of_os_version", "edition_of_os_name", "product_of"]
+__all__ = ["Fleet", "NotWindowsError", "Reader", "SkippedMachine", "Source", "build_of_os_version",
+           "edition_of_os_name", "product_of"]

@@ -12,7 +12,8 @@ from typing import Any, Literal
 from pkginspect import textfiles
 from pkginspect.errors import FactsError
 from pkginspect.rules.facts import FACT_NAMES, Machine, suggest
-from pkginspect.rules.importers.detect import machines_from_json
+from pkginspect.rules.importers.common import Fleet
+from pkginspect.rules.importers.detect import fleet_from_json
 from pkginspect.textfiles import CsvLineError, commented_rows
 
 MAX_FACTS_BYTES = 50 * 1024 * 1024
@@ -138,13 +139,13 @@ def _header(fields: list[str], source: PathLike | None, line: int) -> list[str]:
     return header
 
 
-def load_machines(path: PathLike, *, limit: int = MAX_FACTS_BYTES) -> list[Machine]:
-    """Every machine in a facts file, fleet file or Azure/Arc export.
+def read_fleet(path: PathLike, *, limit: int = MAX_FACTS_BYTES) -> Fleet:
+    """Every machine in a facts file, fleet file or Azure/Arc export, with the entries it skipped.
 
-    JSON (one machine, a list, ``{"machines": [...]}``, ``az vm show`` / ``az vm get-instance-view`` /
-    ``az connectedmachine show`` output, alone or in a list, ``az graph query`` results), TOML (one machine or
+    JSON (one machine, a list, ``{"machines": [...]}``, any export ``detect.SHAPES`` lists), TOML (one machine or
     ``[[machines]]``; Python 3.11+) or a fleet CSV. The format comes from the extension, else from the content.
-    Files over ``limit`` bytes are refused. Any problem raises FactsError naming the file and the line or entry.
+    Files over ``limit`` bytes are refused. Any problem raises FactsError naming the file and the line or entry;
+    non-Windows machines of a list export are skipped and listed in ``Fleet.skipped``.
     """
     name = os.fspath(path)
     text = _read_text(path, name, limit)
@@ -152,9 +153,17 @@ def load_machines(path: PathLike, *, limit: int = MAX_FACTS_BYTES) -> list[Machi
         raise FactsError(name, "empty file")
     kind = file_format(path, text)
     if kind == "csv":
-        return machines_from_csv(text, source=name)
+        return Fleet(name, tuple(machines_from_csv(text, source=name)))
     data = parse_json(text, name) if kind == "json" else parse_toml(text, name)
-    return machines_from_json(data, source=name)
+    return fleet_from_json(data, source=name)
+
+
+def load_machines(path: PathLike, *, limit: int = MAX_FACTS_BYTES) -> list[Machine]:
+    """Every machine in a facts file, fleet file or Azure/Arc export (``read_fleet``'s machines).
+
+    Non-Windows machines of a list export are left out; ``read_fleet`` says which.
+    """
+    return list(read_fleet(path, limit=limit).machines)
 
 
 def load_machine(path: PathLike, *, limit: int = MAX_FACTS_BYTES) -> Machine:
@@ -177,4 +186,5 @@ __all__ = [
     "machines_from_csv",
     "parse_json",
     "parse_toml",
+    "read_fleet",
 ]
