@@ -22,10 +22,10 @@ from pkginspect.calendar import Calendar, bundled_calendar
 from pkginspect.classification import Classification, classify_batch
 from pkginspect.containers import Limits
 from pkginspect.errors import LimitExceededError, PkgInspectError, wrong_type
+from pkginspect.machines.facts import require_machine
 from pkginspect.package import UpdatePackage, find_packages, inspect
 from pkginspect.rules.decide import Decision, Evaluator
 from pkginspect.rules.engine import Ruleset
-from pkginspect.rules.facts import require_machine
 
 VERDICT_ORDER = ("reboot-required", "reboot-possible", "unknown", "no-reboot", "not-applicable")
 Progress = Callable[[int, int, str], None]

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import pytest
 
+from pkginspect.machines.files import parse_toml
 from pkginspect.rules import Machine, load_ruleset
-from pkginspect.rules.importers.files import parse_toml
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -20,9 +20,9 @@ from pkginspect.forecasting.months import month_range, next_month, parse_month
 from pkginspect.forecasting.releases import Releases
 from pkginspect.forecasting.simulate import PROFILE_FACTS, Simulator
 from pkginspect.forecasting.whatif import Fix, fix_for
+from pkginspect.machines.facts import FACT_NAMES, require_machine
 from pkginspect.rules.decide import default_ruleset
 from pkginspect.rules.engine import Ruleset
-from pkginspect.rules.facts import FACT_NAMES, require_machine
 
 MAX_MONTHS = 120
 

@@ -26,8 +26,8 @@ from pkginspect.forecasting.model import MonthForecast, Schedule
 from pkginspect.forecasting.months import add_months, is_planned_baseline
 from pkginspect.forecasting.releases import CADENCE, CALENDAR, MONTHLY, ExpectedRelease, Releases
 from pkginspect.forecasting.whatif import cause
+from pkginspect.machines.facts import FACT_NAMES
 from pkginspect.rules.engine import Outcome, Reason, Ruleset
-from pkginspect.rules.facts import FACT_NAMES
 from pkginspect.rules.projected import UpdateEvaluator, UpdateFacts, Verdict
 from pkginspect.rules.symbols import machine_values
 

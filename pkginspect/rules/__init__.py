@@ -1,24 +1,20 @@
-"""Reboot decisions: machine facts and their importers, the declarative rules, and ``evaluate``."""
+"""Reboot decisions: the declarative rules and ``evaluate``; machine facts re-exported from ``pkginspect.machines``."""
 
 from __future__ import annotations
 
-from pkginspect.rules.decide import Decision, Evaluator, default_ruleset, evaluate, evaluate_all
-from pkginspect.rules.engine import VERDICTS, Reason, Rule, Ruleset, load_ruleset
-from pkginspect.rules.facts import (
+from pkginspect.machines import (
     ARCHITECTURES,
     DERIVED_FACTS,
     FACT_NAMES,
     FACT_TYPES,
     INSTALLATIONS,
     KNOWN_PRODUCTS,
+    MAX_FACTS_BYTES,
     PLATFORMS,
     VBS_STATES,
     VM_GENERATIONS,
-    Machine,
-)
-from pkginspect.rules.importers import (
-    MAX_FACTS_BYTES,
     Fleet,
+    Machine,
     load_machine,
     load_machines,
     machine_from_arc,
@@ -28,6 +24,8 @@ from pkginspect.rules.importers import (
     machines_from_resource_graph,
     read_fleet,
 )
+from pkginspect.rules.decide import Decision, Evaluator, default_ruleset, evaluate, evaluate_all
+from pkginspect.rules.engine import VERDICTS, Reason, Rule, Ruleset, load_ruleset
 
 __all__ = [
     "ARCHITECTURES",

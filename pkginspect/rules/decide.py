@@ -8,9 +8,9 @@ from typing import Any
 
 from pkginspect.calendar import Calendar, bundled_calendar
 from pkginspect.classification import Classification, classify, classify_batch
+from pkginspect.machines.facts import require_machine
 from pkginspect.package import UpdatePackage, require_update_package
 from pkginspect.rules.engine import Outcome, Reason, Ruleset, load_ruleset
-from pkginspect.rules.facts import require_machine
 from pkginspect.rules.symbols import Context, machine_values, package_values
 
 

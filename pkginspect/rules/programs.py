@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pkginspect.rules.editions import edition_name
+from pkginspect.machines.editions import edition_name
 
 AZURE_EDITIONS = frozenset({"serverturbine", "serverturbinecor"})
 ARC_EDITIONS = frozenset({"serverstandard", "serverstandardcor", "serverdatacenter", "serverdatacentercor"})

@@ -16,9 +16,9 @@ from pkginspect import products
 from pkginspect.calendar import BUNDLED_NAME, load_calendar
 from pkginspect.classification import classify, classify_batch
 from pkginspect.cli import main
+from pkginspect.machines import load_machines
 from pkginspect.package import UpdatePackage, inspect
 from pkginspect.rules.decide import evaluate
-from pkginspect.rules.facts import load_machines
 from tests.calendar.made import make_package
 
 MY2026 = Path(__file__).parent / "data" / "my2026.csv"

@@ -1,4 +1,4 @@
-"""Tests of pkginspect.rules: machine facts, their files and importers, and the PowerShell collector."""
+"""Tests of pkginspect.machines and pkginspect.rules: machine facts, their files and importers, the collector."""
 
 from __future__ import annotations
 

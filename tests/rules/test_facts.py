@@ -236,12 +236,13 @@ def test_with_defaults() -> None:
         machine.with_defaults({"secure_boot": "yes"}, source="defaults.toml")
 
 
-def test_facts_module_loaders_are_the_importers() -> None:
-    from pkginspect.rules import facts, importers
+def test_rules_reexports_the_machines_package() -> None:
+    from pkginspect import machines, rules
 
     path = MACHINES / "azure-edition-core.json"
-    assert facts.load_machine(path) == importers.load_machine(path)
-    assert facts.load_machines(MACHINES / "fleet.csv") == importers.load_machines(MACHINES / "fleet.csv")
+    assert rules.load_machine is machines.load_machine and rules.Machine is machines.Machine
+    assert rules.load_machine(path) == machines.machine_from_document(json.loads(path.read_text(encoding="utf-8")),
+                                                                       source=path)
 
 
 def test_literal_types_match_the_allowed_values() -> None:

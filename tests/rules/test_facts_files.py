@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pkginspect.errors import FactsError
+from pkginspect.machines.files import file_format
 from pkginspect.rules import FACT_NAMES, MAX_FACTS_BYTES, Machine, load_machine, load_machines
-from pkginspect.rules.importers.files import file_format
 from tests.rules import AZURE, MACHINES
 
 MACHINE_FILES = sorted(path for path in MACHINES.glob("*.json") if path.name not in ("index.json", "fleet.json"))

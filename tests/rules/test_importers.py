@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from pkginspect.errors import FactsError
+from pkginspect.machines import document_kind
 from pkginspect.rules import (
     FACT_NAMES,
     Machine,
@@ -20,7 +21,6 @@ from pkginspect.rules import (
     machines_from_json,
     machines_from_resource_graph,
 )
-from pkginspect.rules.importers import document_kind
 from tests.rules import AZURE, MACHINES
 
 # Facts no field of the export tells: the importer must leave exactly these unknown.

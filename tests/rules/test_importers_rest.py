@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pkginspect.errors import FactsError
+from pkginspect.machines import SHAPES, SkippedMachine, document_kind, fleet_from_json
+from pkginspect.machines.editions import canonical_edition, edition_id, installation_of
 from pkginspect.rules import FACT_NAMES, Machine, load_machine, load_machines, machines_from_resource_graph, read_fleet
-from pkginspect.rules.editions import canonical_edition, edition_id, installation_of
-from pkginspect.rules.importers import SHAPES, SkippedMachine, document_kind, fleet_from_json
 from tests.rules import AZURE
 
 REST = Path(__file__).parent / "data" / "azure-rest"

@@ -9,7 +9,7 @@ name               ``name`` (else ``displayName``, else ``osProfile.computerName
 product            the build of ``osVersion`` narrowed by ``osSku`` / ``osEdition`` (server or client):
                    ``10.0.26100.6899`` + ``Windows Server 2025 Datacenter`` → ``windows-server-2025``
 edition            ``osEdition`` in any case, an EditionID (``serverdatacenter`` → ``ServerDatacenter``) or a marketing
-                   word (``Standard`` → ``ServerStandard``, ``Enterprise``), through ``pkginspect.rules.editions``;
+                   word (``Standard`` → ``ServerStandard``, ``Enterprise``), through ``pkginspect.machines.editions``;
                    ``unknown`` or nothing → from ``osSku`` (``… Datacenter`` → ``ServerDatacenter``, ``Windows 11
                    Enterprise`` → ``Enterprise``)
 build              ``osVersion`` (``10.0.26100.6899`` → ``26100.6899``)
@@ -45,9 +45,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pkginspect.rules.editions import edition_id, installation_of
-from pkginspect.rules.facts import Machine
-from pkginspect.rules.importers.common import (
+from pkginspect.machines.common import (
+    ExportImporter,
     NotWindowsError,
     Reader,
     Source,
@@ -55,6 +54,8 @@ from pkginspect.rules.importers.common import (
     edition_of_os_name,
     product_of,
 )
+from pkginspect.machines.editions import edition_id, installation_of
+from pkginspect.machines.facts import Machine
 
 ARC_TYPES: tuple[str, ...] = ("microsoft.hybridcompute/machines",)
 _EDITION = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}", re.ASCII)
@@ -162,4 +163,6 @@ def is_arc(data: Mapping[str, Any]) -> bool:
     return "agentVersion" in body and ("osVersion" in body or "osSku" in body)
 
 
-__all__ = ["ARC_TYPES", "is_arc", "machine_from_arc"]
+ARC = ExportImporter("arc", is_arc, machine_from_arc)
+
+__all__ = ["ARC", "ARC_TYPES", "is_arc", "machine_from_arc"]

@@ -17,15 +17,15 @@ In a list, a non-Windows machine (a Linux VM in ``az vm list``) is skipped and c
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 from pkginspect.errors import FactsError
-from pkginspect.rules.facts import FACT_NAMES, Machine, show
-from pkginspect.rules.importers.arc import is_arc, machine_from_arc
-from pkginspect.rules.importers.azure import is_az_vm, is_instance_view, machine_from_az_vm, machine_from_instance_view
-from pkginspect.rules.importers.common import Fleet, NotWindowsError, SkippedMachine, Source
+from pkginspect.machines.arc import ARC, is_arc
+from pkginspect.machines.azure import AZ_VM, INSTANCE_VIEW, is_az_vm
+from pkginspect.machines.common import DocumentKind, Fleet, Importer, NotWindowsError, SkippedMachine, Source
+from pkginspect.machines.facts import FACT_NAMES, Machine, show
 
-DocumentKind = Literal["facts", "az-vm", "instance-view", "arc", "resource-graph", "arm-list", "fleet", "unknown"]
+IMPORTERS: tuple[Importer, ...] = (AZ_VM, ARC, INSTANCE_VIEW)  # in this order: an az vm export may look like a view
 _GRAPH_KEYS = frozenset({"count", "data", "skip_token", "total_records", "$skipToken", "skipToken", "totalRecords",
                          "resultTruncated", "facets"})
 _ARM_LIST_KEYS = frozenset({"value", "nextLink", "@odata.nextLink", "@odata.context", "count", "@odata.count"})
@@ -40,12 +40,9 @@ def _located(location: str | None, message: str) -> str:
 
 def document_kind(data: Mapping[str, Any]) -> DocumentKind:
     """What a JSON object is: one machine's facts, an export of one machine, or a list of them (by its shape)."""
-    if is_az_vm(data):
-        return "az-vm"
-    if is_arc(data):
-        return "arc"
-    if is_instance_view(data):
-        return "instance-view"
+    for importer in IMPORTERS:
+        if importer.detect(data):
+            return importer.kind
     if "data" in data and isinstance(data.get("data"), (list, Mapping)) and set(data) <= _GRAPH_KEYS:
         return "resource-graph"
     if isinstance(data.get("value"), list) and set(data) <= _ARM_LIST_KEYS:
@@ -66,13 +63,10 @@ def machine_from_document(data: object, *, source: Source = None, location: str 
     """One machine from a facts object or a single az vm / Arc / instance view / graph-row export, by its shape."""
     if not isinstance(data, Mapping):
         raise FactsError(source, _located(location, f"expected a machine object, got {show(data)}"))
+    for importer in IMPORTERS:
+        if importer.detect(data):
+            return importer.read(data, source=source, location=location)
     kind = document_kind(data)
-    if kind == "az-vm":
-        return machine_from_az_vm(data, source=source, location=location)
-    if kind == "arc":
-        return machine_from_arc(data, source=source, location=location)
-    if kind == "instance-view":
-        return machine_from_instance_view(data, source=source, location=location)
     resource_type = data.get("type")
     if isinstance(resource_type, str) and ("id" in data or "properties" in data):
         raise FactsError(source, _located(location, f"unsupported resource type {resource_type!r} (expected "

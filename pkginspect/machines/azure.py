@@ -52,9 +52,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pkginspect.rules.editions import CLIENT_SKU_EDITIONS, CORE_VARIANTS, edition_id
-from pkginspect.rules.facts import KNOWN_PRODUCTS, Machine
-from pkginspect.rules.importers.common import (
+from pkginspect.machines.common import (
+    ExportImporter,
     NotWindowsError,
     Reader,
     Source,
@@ -62,6 +61,8 @@ from pkginspect.rules.importers.common import (
     edition_of_os_name,
     product_of,
 )
+from pkginspect.machines.editions import CLIENT_SKU_EDITIONS, CORE_VARIANTS, edition_id
+from pkginspect.machines.facts import KNOWN_PRODUCTS, Machine
 
 VM_TYPES: tuple[str, ...] = (
     "microsoft.compute/virtualmachines",
@@ -235,4 +236,8 @@ def is_az_vm(data: Mapping[str, Any]) -> bool:
     return "storageProfile" in body and ("hardwareProfile" in body or "osProfile" in body)
 
 
-__all__ = ["VM_TYPES", "is_az_vm", "is_instance_view", "machine_from_az_vm", "machine_from_instance_view"]
+AZ_VM = ExportImporter("az-vm", is_az_vm, machine_from_az_vm)
+INSTANCE_VIEW = ExportImporter("instance-view", is_instance_view, machine_from_instance_view)
+
+__all__ = ["AZ_VM", "INSTANCE_VIEW", "VM_TYPES", "is_az_vm", "is_instance_view", "machine_from_az_vm",
+           "machine_from_instance_view"]

@@ -13,7 +13,7 @@ from typing import Any, Literal, get_args
 
 from pkginspect import products
 from pkginspect.errors import FactsError, wrong_type
-from pkginspect.rules.editions import INSTALLATION_WORDS, canonical_edition
+from pkginspect.machines.editions import INSTALLATION_WORDS, canonical_edition
 
 Architecture = Literal["amd64", "arm64"]
 Installation = Literal["core", "desktop"]
@@ -377,20 +377,6 @@ def require_machine(value: object, function: str, argument: str = "machine") -> 
     raise wrong_type(function, argument, "a Machine", value, hint)
 
 
-def load_machine(path: str | os.PathLike[str]) -> Machine:
-    """The one machine of a facts file or export; the same as ``pkginspect.rules.importers.load_machine``."""
-    from pkginspect.rules.importers.files import load_machine as load  # importers build on this module
-
-    return load(path)
-
-
-def load_machines(path: str | os.PathLike[str]) -> list[Machine]:
-    """Every machine of a facts, fleet or export file; the same as ``pkginspect.rules.importers.load_machines``."""
-    from pkginspect.rules.importers.files import load_machines as load  # importers build on this module
-
-    return load(path)
-
-
 __all__ = [
     "ARCHITECTURES",
     "DERIVED_FACTS",
@@ -408,7 +394,5 @@ __all__ = [
     "Platform",
     "VbsState",
     "VmGeneration",
-    "load_machine",
-    "load_machines",
     "require_machine",
 ]

@@ -4,21 +4,45 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from pkginspect import products
 from pkginspect.errors import FactsError
-from pkginspect.rules.editions import edition_id
-from pkginspect.rules.facts import KNOWN_PRODUCTS, Machine, show
+from pkginspect.machines.editions import edition_id
+from pkginspect.machines.facts import KNOWN_PRODUCTS, Machine, show
 
 Source = str | os.PathLike[str] | None
+DocumentKind = Literal["facts", "az-vm", "instance-view", "arc", "resource-graph", "arm-list", "fleet", "unknown"]
 
 # "10.0.20348.2402", "20348.2402.240405", or the instance view's "Microsoft Windows NT 10.0.14393.0".
 _OS_VERSION = re.compile(
     r"(?:Microsoft Windows NT )?(?:[0-9]{1,2}\.[0-9]{1,2}\.)?([0-9]{4,5})\.([0-9]{1,6})(?:\.[0-9]+)*", re.ASCII)
 
+
+
+class Importer(Protocol):
+    """One export format of a single machine: whether a JSON object is in it, and the machine it describes."""
+
+    @property
+    def kind(self) -> DocumentKind:
+        """The shape's name, as ``document_kind`` returns it."""
+
+    def detect(self, data: Mapping[str, Any]) -> bool:
+        """Whether the object is in this format (by its keys, before anything is read)."""
+
+    def read(self, data: Mapping[str, Any], *, source: Source = None, location: str | None = None) -> Machine:
+        """The machine the object describes; FactsError (``location`` first) when a field is wrong."""
+
+
+@dataclass(frozen=True)
+class ExportImporter:
+    """An ``Importer`` made of a format's two functions."""
+
+    kind: DocumentKind
+    detect: Callable[[Mapping[str, Any]], bool]
+    read: Callable[..., Machine]
 
 
 class NotWindowsError(FactsError):
@@ -141,7 +165,7 @@ def edition_of_os_name(name: str | None, installation: str | None = None) -> str
     """The EditionID an OS name implies (``"Windows Server 2025 Datacenter"`` → ``ServerDatacenter``), or None.
 
     Azure Edition names give ``ServerTurbine`` / ``ServerTurbineCor`` only when ``installation`` is known, since the
-    name does not say whether it is Server Core. The table is ``pkginspect.rules.editions``.
+    name does not say whether it is Server Core. The table is ``pkginspect.machines.editions``.
     """
     edition = edition_id(name, installation)
     if edition == "ServerTurbine" and installation is None:

@@ -11,9 +11,9 @@ from typing import Any, Literal
 
 from pkginspect import textfiles
 from pkginspect.errors import FactsError
-from pkginspect.rules.facts import FACT_NAMES, Machine, suggest
-from pkginspect.rules.importers.common import Fleet
-from pkginspect.rules.importers.detect import fleet_from_json
+from pkginspect.machines.common import Fleet
+from pkginspect.machines.detect import fleet_from_json
+from pkginspect.machines.facts import FACT_NAMES, Machine, suggest
 from pkginspect.textfiles import CsvLineError, commented_rows
 
 MAX_FACTS_BYTES = 50 * 1024 * 1024
