@@ -22,7 +22,7 @@ def _out_of_band(note: str, product: str, cycle: Month, confidence: Confidence, 
     try:
         written = parse_note(note)
     except ValueError as error:
-        raise v.RowProblem(f"note: {error}") from None
+        raise v.RowProblem(f"note: {error}") from error
     found = []
     for oob in written:
         if oob.build is not None:

@@ -41,7 +41,7 @@ def _bundled() -> tuple[Located, ...]:
     try:
         text = resource.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise CalendarError(BUNDLED_NAME, f"cannot read the bundled calendar: {error}") from None
+        raise CalendarError(BUNDLED_NAME, f"cannot read the bundled calendar: {error}") from error
     return tuple(located_entries(csv_rows(text, BUNDLED_NAME), BUNDLED_NAME, 0))
 
 

@@ -62,12 +62,12 @@ def parse_note(note: str) -> tuple[NoteRelease, ...]:
 def _release(match: re.Match[str], hotpatch: bool, clause: str) -> NoteRelease:
     try:
         date = dt.date.fromisoformat(match["date"])
-    except ValueError:
-        raise ValueError(f"bad date {match['date']!r} in out-of-band release {clause!r}") from None
+    except ValueError as exc:
+        raise ValueError(f"bad date {match['date']!r} in out-of-band release {clause!r}") from exc
     try:
         build = format_build(parse_build(match["build"])) if match["build"] else None
-    except ValueError:
-        raise ValueError(f"bad build {match['build']!r} in out-of-band release {clause!r}") from None
+    except ValueError as exc:
+        raise ValueError(f"bad build {match['build']!r} in out-of-band release {clause!r}") from exc
     rest = match["rest"].strip()
     breaks, keeps = bool(_BREAKS.search(rest)), bool(_KEEPS.search(rest))
     if breaks and keeps:

@@ -111,7 +111,7 @@ def csv_rows(text: str, name: str) -> RawRows:
                 raise CalendarError(name, f"line {line}: {len(fields)} fields, the header has {len(header)}")
             rows.append(RawRow(f"line {line}", {key: value.strip() for key, value in zip(header, fields, strict=True)}))
     except CsvLineError as error:
-        raise CalendarError(name, f"line {error.line or '?'}: not valid CSV: {error}") from None
+        raise CalendarError(name, f"line {error.line or '?'}: not valid CSV: {error}") from error
     if header is None:
         raise CalendarError(name, "empty file (only comments)")
     return RawRows(layout, rows)
@@ -145,11 +145,11 @@ def json_rows(text: str, name: str) -> RawRows:
     try:
         document = json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
-        raise CalendarError(name, f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+        raise CalendarError(name, f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from error
     except ValueError as error:  # a duplicate key
-        raise CalendarError(name, f"not valid calendar JSON: {error}") from None
-    except RecursionError:
-        raise CalendarError(name, "not valid calendar JSON: nested too deeply") from None
+        raise CalendarError(name, f"not valid calendar JSON: {error}") from error
+    except RecursionError as exc:
+        raise CalendarError(name, "not valid calendar JSON: nested too deeply") from exc
     if isinstance(document, dict):
         extra = [key for key in document if key not in _JSON_TOP_KEYS]
         if extra:

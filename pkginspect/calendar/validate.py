@@ -89,8 +89,8 @@ def month(row: RawRow, column: str) -> Month:
     value = cast(str, text(row, column, required=True))
     try:
         return Month.parse(value)
-    except ValueError:
-        raise RowProblem(f"bad {column} {value!r} (expected YYYY-MM with a month from 01 to 12)") from None
+    except ValueError as exc:
+        raise RowProblem(f"bad {column} {value!r} (expected YYYY-MM with a month from 01 to 12)") from exc
 
 
 def check_kind_month(kind: str, cycle: Month) -> None:
@@ -109,8 +109,8 @@ def date(row: RawRow, column: str = "date") -> dt.date:
         if not _DATE.fullmatch(value):
             raise ValueError(value)
         return dt.date.fromisoformat(value)
-    except ValueError:
-        raise RowProblem(f"bad {column} {value!r} (expected YYYY-MM-DD)") from None
+    except ValueError as exc:
+        raise RowProblem(f"bad {column} {value!r} (expected YYYY-MM-DD)") from exc
 
 
 def check_date(day: dt.date, cycle: Month, kind: str, what: str = "date") -> None:
@@ -135,8 +135,8 @@ def check_build(value: str, column: str, product_name: str) -> str:
     """``value`` as a normalised build of ``product_name``; RowProblem naming ``column`` otherwise."""
     try:
         number, ubr = parse_build(value)
-    except ValueError:
-        raise RowProblem(f"bad {column} {value!r} (expected NNNNN.NNNN, e.g. 20348.2402)") from None
+    except ValueError as exc:
+        raise RowProblem(f"bad {column} {value!r} (expected NNNNN.NNNN, e.g. 20348.2402)") from exc
     if number != PRODUCT_BUILDS[product_name]:
         raise RowProblem(f"{column} {value} is not a {product_name} build ({PRODUCT_BUILDS[product_name]}.x)")
     return format_build((number, ubr))

@@ -86,9 +86,9 @@ def load_assessment(argument: str) -> Assessment:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise FactsError(name, f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
-    except RecursionError:
-        raise FactsError(name, "not valid JSON: nested too deeply") from None
+        raise FactsError(name, f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from error
+    except RecursionError as exc:
+        raise FactsError(name, "not valid JSON: nested too deeply") from exc
     if isinstance(document, dict) and isinstance(document.get("properties"), dict) and \
             "availablePatches" not in document:
         document = document["properties"]  # the REST envelope of some saved responses

@@ -70,13 +70,13 @@ def parse_json(text: str, name: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_not_json)
     except json.JSONDecodeError as error:
-        raise FactsError(name, f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}") from None
+        raise FactsError(name, f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}") from error
     except _DuplicateKey as error:
-        raise FactsError(name, f"invalid JSON: key {str(error)!r} appears twice in one object") from None
+        raise FactsError(name, f"invalid JSON: key {str(error)!r} appears twice in one object") from error
     except ValueError as error:
-        raise FactsError(name, f"invalid JSON: {error}") from None
-    except RecursionError:
-        raise FactsError(name, "invalid JSON: nested too deeply") from None
+        raise FactsError(name, f"invalid JSON: {error}") from error
+    except RecursionError as exc:
+        raise FactsError(name, "invalid JSON: nested too deeply") from exc
 
 
 def _toml_module() -> Any:
@@ -97,9 +97,9 @@ def parse_toml(text: str, name: str) -> Any:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise FactsError(name, f"invalid TOML: {error}") from None
-    except RecursionError:
-        raise FactsError(name, "invalid TOML: nested too deeply") from None
+        raise FactsError(name, f"invalid TOML: {error}") from error
+    except RecursionError as exc:
+        raise FactsError(name, "invalid TOML: nested too deeply") from exc
 
 
 def machines_from_csv(text: str, *, source: PathLike | None = None) -> list[Machine]:
@@ -119,7 +119,7 @@ def machines_from_csv(text: str, *, source: PathLike | None = None) -> list[Mach
             row = dict(zip(header, fields, strict=True))
             machines.append(Machine.from_dict(row, source=source, location=f"line {line}", text=True))
     except CsvLineError as error:
-        raise FactsError(source, f"line {error.line or '?'}: not valid CSV: {error}") from None
+        raise FactsError(source, f"line {error.line or '?'}: not valid CSV: {error}") from error
     if header is None:
         raise FactsError(source, "empty file (no header line)")
     if not machines:

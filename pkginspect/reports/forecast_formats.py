@@ -48,9 +48,9 @@ def render_forecast(result: ForecastResult, format: ForecastFormat | str) -> str
     """The forecast as a report in ``format``; ValueError naming the choices for an unknown format."""
     try:
         chosen = ForecastFormat(format)
-    except ValueError:
+    except ValueError as exc:
         choices = ", ".join(member.value for member in ForecastFormat)
-        raise ValueError(f"unknown forecast format {str(format)!r} (choose one of {choices})") from None
+        raise ValueError(f"unknown forecast format {str(format)!r} (choose one of {choices})") from exc
     return FORECAST_FORMATTERS[chosen](result)
 
 

@@ -332,3 +332,11 @@ def test_any_bytes_load_or_raise_facts_error(content: bytes, suffix: str) -> Non
 def test_any_csv_loads_or_raises_facts_error(rows: list[list[str]], header: list[str]) -> None:
     text = ",".join(header) + "\n" + "\n".join(",".join(row) for row in rows)
     _loads_or_facts_error(text.encode(), ".csv")
+
+
+def test_a_parse_error_keeps_its_cause_for_debug() -> None:
+    from pkginspect.machines.files import parse_json
+
+    with pytest.raises(FactsError, match=r"invalid JSON at line 1") as caught:
+        parse_json("{", "m.json")
+    assert isinstance(caught.value.__cause__, json.JSONDecodeError)

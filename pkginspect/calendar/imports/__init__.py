@@ -42,13 +42,13 @@ def read_release_file(path: PathLike, name: str | None = None) -> list[Observed]
         document = json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
         raise CalendarError(label, f"not JSON ({error.msg} at line {error.lineno} column {error.colno}); "
-                                   f"calendar import reads: {SHAPES}") from None
-    except RecursionError:
-        raise CalendarError(label, "not valid JSON: nested too deeply") from None
+                                   f"calendar import reads: {SHAPES}") from error
+    except RecursionError as exc:
+        raise CalendarError(label, "not valid JSON: nested too deeply") from exc
     try:
         items = objects(document, "the document")
     except ImportProblem as problem:
-        raise CalendarError(label, f"{problem}; calendar import reads: {SHAPES}") from None
+        raise CalendarError(label, f"{problem}; calendar import reads: {SHAPES}") from problem
     bad = next((index for index, item in enumerate(items, 1) if not isinstance(item, Mapping)), None)
     if bad is not None:
         raise CalendarError(label, f"entry {bad}: expected an object; calendar import reads: {SHAPES}")
@@ -57,7 +57,7 @@ def read_release_file(path: PathLike, name: str | None = None) -> list[Observed]
             try:
                 return reader.read(items, label)
             except ImportProblem as problem:
-                raise CalendarError(label, f"{problem} (read as {reader.NAME})") from None
+                raise CalendarError(label, f"{problem} (read as {reader.NAME})") from problem
     raise CalendarError(label, f"not a release-data file pkginspect knows; calendar import reads: {SHAPES}")
 
 

@@ -72,8 +72,8 @@ def date_of(value: Any, name: str) -> dt.date:
         if match is None:
             raise ValueError(value)
         return dt.date.fromisoformat(match[1])
-    except ValueError:
-        raise ImportProblem(f"{name} {value!r} is not a date (YYYY-MM-DD or an ISO timestamp)") from None
+    except ValueError as exc:
+        raise ImportProblem(f"{name} {value!r} is not a date (YYYY-MM-DD or an ISO timestamp)") from exc
 
 
 def kb_of(value: Any, name: str) -> int | None:
@@ -98,8 +98,8 @@ def build_of(value: Any, name: str) -> str | None:
         text = ".".join(parts[2:])
     try:
         return format_build(parse_build(text))
-    except ValueError:
-        raise ImportProblem(f"{name} {value!r} is not a build (NNNNN.NNNN)") from None
+    except ValueError as exc:
+        raise ImportProblem(f"{name} {value!r} is not a build (NNNNN.NNNN)") from exc
 
 
 def flag(value: Any, name: str) -> bool | None:
@@ -118,8 +118,8 @@ def month_of(year: Any, month: Any) -> Month:
     try:
         number = int(month) if str(month).strip().isdigit() else _MONTHS.index(str(month).strip().casefold()) + 1
         return Month(int(str(year).strip()), number)
-    except ValueError:
-        raise ImportProblem(f"month {month!r} of year {year!r} is not a month") from None
+    except ValueError as exc:
+        raise ImportProblem(f"month {month!r} of year {year!r} is not a month") from exc
 
 
 def version_of(text: Any) -> str | None:

@@ -70,7 +70,7 @@ def read(items: Sequence[Mapping[str, Any]], name: str) -> list[Observed]:
         try:
             found += _entry(entry, f"{name}:entry {index}")
         except ImportProblem as problem:
-            raise ImportProblem(f"entry {index}: {problem}") from None
+            raise ImportProblem(f"entry {index}: {problem}") from problem
     return found
 
 

@@ -39,7 +39,7 @@ def read(items: Sequence[Mapping[str, Any]], name: str) -> list[Observed]:
         try:
             observed = _item(item, f"{name}:entry {index}")
         except ImportProblem as problem:
-            raise ImportProblem(f"entry {index}: {problem}") from None
+            raise ImportProblem(f"entry {index}: {problem}") from problem
         if observed is not None:
             found.append(observed)
     return found

@@ -37,7 +37,7 @@ def read(items: Sequence[Mapping[str, Any]], name: str) -> list[Observed]:
         try:
             found += _item(item, f"{name}:entry {index}")
         except ImportProblem as problem:
-            raise ImportProblem(f"entry {index}: {problem}") from None
+            raise ImportProblem(f"entry {index}: {problem}") from problem
     return found
 
 
