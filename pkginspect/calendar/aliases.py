@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection
 
 from pkginspect import products
 from pkginspect.calendar.model import KNOWN_PRODUCTS, PRODUCT_BUILDS
+from pkginspect.suggest import closest
 
 # Families whose hotpatch program has one calendar product whatever the build.
 _SERVER = {
@@ -46,8 +46,5 @@ def calendar_product(
 
 def suggest_product(name: str) -> str:
     """A ``" (did you mean 'x'?)"`` hint for an unknown calendar product name (a family alias first), or ``""``."""
-    found = calendar_product(name)
-    if found is None:
-        close = difflib.get_close_matches(name.strip().casefold(), KNOWN_PRODUCTS, n=1)
-        found = close[0] if close else None
+    found = calendar_product(name) or closest(name.strip(), KNOWN_PRODUCTS)
     return f" (did you mean {found!r}?)" if found else ""

@@ -14,6 +14,7 @@ from pkginspect.calendar import validate as v
 from pkginspect.calendar.model import MAIN_KINDS, PRODUCT_BUILDS, Confidence, Entry, Kind, Month, parse_build
 from pkginspect.calendar.notes import free_text, parse_note
 from pkginspect.calendar.rows import RawRow
+from pkginspect.suggest import suggest
 
 _TYPES: dict[str, Kind] = {name: name for name in MAIN_KINDS}
 
@@ -48,7 +49,7 @@ def entries_from_legacy_row(row: RawRow, source: str) -> list[Entry]:
     cycle = v.month(row, "month")
     type_text = cast(str, v.text(row, "type", required=True))
     if type_text not in _TYPES:
-        raise v.RowProblem(f"bad type {type_text!r}{v.suggest(type_text, _TYPES)}; types: {', '.join(_TYPES)}")
+        raise v.RowProblem(f"bad type {type_text!r}{suggest(type_text, _TYPES)}; types: {', '.join(_TYPES)}")
     kind = _TYPES[type_text]
     v.check_kind_month(kind, cycle)
     day = v.date(row)

@@ -8,7 +8,6 @@ layout, anything else the legacy one.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from typing import Any
 
 from pkginspect import textfiles
 from pkginspect.errors import CalendarError
+from pkginspect.suggest import suggest
 from pkginspect.textfiles import CsvLineError, commented_rows
 
 MAX_CALENDAR_BYTES = 10 * 1024 * 1024
@@ -91,11 +91,6 @@ def read_rows(path: str | os.PathLike[str], name: str | None = None) -> RawRows:
     return found
 
 
-def _suggest(word: str, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def csv_rows(text: str, name: str) -> RawRows:
     """Rows of a CSV calendar: ``#`` lines are comments, the first other line is the header."""
     header: list[str] | None = None
@@ -122,7 +117,7 @@ def _header(fields: list[str], name: str, line: int, layout: str) -> list[str]:
     columns, required = _columns(layout)
     for column in header:
         if column not in columns:
-            raise CalendarError(name, f"line {line}: unknown column {column!r}{_suggest(column, columns)}")
+            raise CalendarError(name, f"line {line}: unknown column {column!r}{suggest(column, columns)}")
         if header.count(column) > 1:
             raise CalendarError(name, f"line {line}: column {column!r} appears twice")
     missing = [column for column in required if column not in header]
@@ -153,7 +148,7 @@ def json_rows(text: str, name: str) -> RawRows:
     if isinstance(document, dict):
         extra = [key for key in document if key not in _JSON_TOP_KEYS]
         if extra:
-            raise CalendarError(name, f"unknown top-level key {extra[0]!r}{_suggest(extra[0], _JSON_TOP_KEYS)}"
+            raise CalendarError(name, f"unknown top-level key {extra[0]!r}{suggest(extra[0], _JSON_TOP_KEYS)}"
                                       f"{_IMPORT_HINT if extra[0] in _RELEASE_DATA_KEYS else ''}")
         if "releases" not in document:
             raise CalendarError(name, "the JSON object has no 'releases' list")
@@ -174,7 +169,7 @@ def _entries(document: list[Any], name: str, layout: str) -> Iterator[RawRow]:
         for key in entry:
             if key not in columns:
                 hint = _IMPORT_HINT if key in _RELEASE_DATA_KEYS else ""
-                raise CalendarError(name, f"{location}: unknown key {key!r}{_suggest(key, columns)}{hint}")
+                raise CalendarError(name, f"{location}: unknown key {key!r}{suggest(key, columns)}{hint}")
         missing = [key for key in required if key not in entry]
         if missing:
             raise CalendarError(name, f"{location}: missing required key(s): {', '.join(missing)}")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -30,6 +29,7 @@ from pkginspect.calendar.model import (
 )
 from pkginspect.calendar.rows import RawRow
 from pkginspect.errors import CalendarError
+from pkginspect.suggest import suggest
 
 _KB = re.compile(r"(?:KB)?([0-9]{1,9})", re.ASCII | re.IGNORECASE)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
@@ -55,12 +55,6 @@ class Located:
     location: str
     order: int
     whole_month: bool = False
-
-
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """A ``" (did you mean 'x'?)"`` hint, or ``""``."""
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def text(row: RawRow, column: str, *, required: bool) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
@@ -14,6 +13,7 @@ from typing import Any, Literal, get_args
 from pkginspect import products
 from pkginspect.errors import FactsError, wrong_type
 from pkginspect.machines.editions import INSTALLATION_WORDS, canonical_edition
+from pkginspect.suggest import suggest
 
 Architecture = Literal["amd64", "arm64"]
 Installation = Literal["core", "desktop"]
@@ -79,20 +79,6 @@ class _Problem(ValueError):
     """One invalid value; the caller adds the file and the location."""
 
 
-def suggest(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    """`` (did you mean 'x'?)`` for the choice closest to ``word``, or an empty string when none is close.
-
-    Close means similar spelling (difflib), or one name containing the other (``vbs_status`` → ``vbs``).
-    """
-    folded = word.casefold()
-    names = [str(choice) for choice in choices]
-    close = difflib.get_close_matches(folded, names, n=1, cutoff=0.6)
-    if not close:
-        close = sorted((name for name in names if min(len(name), len(folded)) >= 3
-                        and (name in folded or folded in name)), key=len, reverse=True)[:1]
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def show(value: object) -> str:
     """A short, JSON-flavoured rendering of a value for error messages."""
     if value is None:
@@ -112,7 +98,7 @@ def show(value: object) -> str:
 
 def _one_of(fact: str, value: object, allowed: tuple[object, ...]) -> _Problem:
     listed = ", ".join(str(choice) for choice in allowed)
-    hint = suggest(value, [str(choice) for choice in allowed]) if isinstance(value, str) else ""
+    hint = suggest(value, allowed) if isinstance(value, str) else ""
     return _Problem(f"{fact}: {show(value)} is not one of {listed}{hint}")
 
 

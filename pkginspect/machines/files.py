@@ -13,7 +13,8 @@ from pkginspect import textfiles
 from pkginspect.errors import FactsError
 from pkginspect.machines.common import Fleet
 from pkginspect.machines.detect import fleet_from_json
-from pkginspect.machines.facts import FACT_NAMES, Machine, suggest
+from pkginspect.machines.facts import FACT_NAMES, Machine
+from pkginspect.suggest import suggest
 from pkginspect.textfiles import CsvLineError, commented_rows
 
 MAX_FACTS_BYTES = 50 * 1024 * 1024
