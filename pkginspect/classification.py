@@ -20,23 +20,22 @@ from typing import Any
 from pkginspect import products
 from pkginspect.calendar import Calendar, CalendarMatch, Month, bundled_calendar, is_baseline_month, staleness
 from pkginspect.package import UpdatePackage, require_update_package
+from pkginspect.types import Kind
 
-KINDS = (
-    "hotpatch", "baseline-planned", "baseline-unplanned", "lcu", "checkpoint", "ssu", "dotnet", "other", "unknown",
-)
+KINDS: tuple[Kind, ...] = tuple(Kind)
 CONFIDENCES = ("high", "medium", "low", "none")
 # Checkpoint cumulative updates: later monthly updates of the build need them installed first (Microsoft
 # documentation for 24H2 / Server 2025).
 CHECKPOINTS = {"26100.1742": 5043080}
 _TITLE_MONTH = re.compile(r"^\s*(\d{4})-(\d{2})\b")
-_ROLE_KIND = {
-    "hotpatch": "hotpatch",
-    "baseline-planned": "baseline-planned",
-    "baseline-unplanned": "baseline-unplanned",
-    "lcu": "lcu",
-    "oob-lcu": "lcu",
-    "oob-hotpatch": "hotpatch",
-    "preview": "lcu",
+_ROLE_KIND: dict[str, Kind] = {
+    "hotpatch": Kind.HOTPATCH,
+    "baseline-planned": Kind.BASELINE_PLANNED,
+    "baseline-unplanned": Kind.BASELINE_UNPLANNED,
+    "lcu": Kind.LCU,
+    "oob-lcu": Kind.LCU,
+    "oob-hotpatch": Kind.HOTPATCH,
+    "preview": Kind.LCU,
 }
 
 
@@ -56,7 +55,7 @@ class Classification:
 
     package: str
     kb: int | None
-    kind: str
+    kind: Kind
     product: str | None
     """The calendar product (``windows-server-2022-azure-edition`` …) or, outside the calendar, the family."""
     month: str | None
@@ -194,12 +193,12 @@ def _classify(package: UpdatePackage, calendar: Calendar) -> Classification:
             where = f"{match.entry.source} ({match.product} {match.month})"
             evidence.append(Evidence("calendar", f"KB{kb} is the {match.role} release", where, _ROLE_KIND[match.role]))
 
-    def result(kind: str, confidence: str, rule: str, product: str | None = None, month_: str | None = None,
+    def result(kind: Kind, confidence: str, rule: str, product: str | None = None, month_: str | None = None,
                baseline: str | None = None) -> Classification:
         chosen_product = product or (products_[0] if products_ else family)
         if baseline is None and chosen_product and (month_ or month) and chosen_product in calendar.products():
             base = calendar.baseline_for(chosen_product, month_ or month or "")
-            if base is not None and kind in ("hotpatch", "lcu"):
+            if base is not None and kind in (Kind.HOTPATCH, Kind.LCU):
                 baseline = base.build
         stale = None if rule == "calendar" else staleness(calendar, chosen_product, month_ or month)
         return Classification(package.path, kb, kind, chosen_product, month_ or month, build, baseline, confidence,
@@ -224,37 +223,37 @@ def _classify(package: UpdatePackage, calendar: Calendar) -> Classification:
     if build in CHECKPOINTS and "cumulative" in kinds:
         source = package.build.source if package.build else package.path
         evidence.append(Evidence("checkpoint", f"{build} is a checkpoint cumulative update", source, "checkpoint"))
-        return result("checkpoint", "high", "checkpoint-table")
+        return result(Kind.CHECKPOINT, "high", "checkpoint-table")
 
     # 3. Package markers.
     if package.hotpatch_markers:
         confidence = "high" if len(package.hotpatch_markers) >= 2 else "medium"
-        return result("hotpatch", confidence, "package-markers")
+        return result(Kind.HOTPATCH, confidence, "package-markers")
 
     # 4. The servicing identity.
     if not kinds:
-        return result("unknown", "none", "no-evidence")
+        return result(Kind.UNKNOWN, "none", "no-evidence")
     if kinds == {"servicing-stack"}:
-        return result("ssu", "high", "identity")
+        return result(Kind.SSU, "high", "identity")
     if "cumulative" not in kinds and "dotnet" in kinds:
-        return result("dotnet", "high", "identity")
+        return result(Kind.DOTNET, "high", "identity")
     if "cumulative" not in kinds:
-        return result("other", "high", "identity")
+        return result(Kind.OTHER, "high", "identity")
 
     # 5. A cumulative update the calendar does not know: the month rule, with low confidence.
     if not products_:
         # Products outside the hotpatch programs have no baselines: every cumulative update is the regular one.
-        return result("lcu", "medium", "not-a-hotpatch-product")
+        return result(Kind.LCU, "medium", "not-a-hotpatch-product")
     if month is None:
         conflicts.append("a cumulative update of a hotpatch product with no release month and no calendar entry")
-        return result("unknown", "none", "no-evidence")
+        return result(Kind.UNKNOWN, "none", "no-evidence")
     if is_baseline_month(month):
         evidence.append(Evidence("month-rule", f"{month} is a planned baseline month", month_evidence.source
                                  if month_evidence else package.path, "baseline-planned"))
-        return result("baseline-planned", "low", "month-rule", baseline=build)
+        return result(Kind.BASELINE_PLANNED, "low", "month-rule", baseline=build)
     evidence.append(Evidence("month-rule", f"{month} is a hotpatch month: an unplanned baseline cannot be told from "
                              "the package alone", month_evidence.source if month_evidence else package.path, "lcu"))
-    return result("lcu", "low", "month-rule")
+    return result(Kind.LCU, "low", "month-rule")
 
 
 def _identity_kind(kinds: set[str]) -> str | None:
@@ -278,7 +277,7 @@ def classify_batch(packages: Sequence[UpdatePackage], calendar: Calendar | None 
     calendar = calendar or bundled_calendar()
     results = [_classify(p, calendar) for p in packages]
     hotpatches: dict[tuple[str | None, str | None], Classification] = {
-        (c.product, c.month): c for c in results if c.kind == "hotpatch" and c.month
+        (c.product, c.month): c for c in results if c.kind == Kind.HOTPATCH and c.month
     }
     for index, item in enumerate(results):
         partner = hotpatches.get((item.product, item.month))
@@ -286,7 +285,7 @@ def classify_batch(packages: Sequence[UpdatePackage], calendar: Calendar | None 
             continue
         evidence = (*item.evidence, Evidence("batch", f"hotpatch KB{partner.kb} of the same month is in the batch",
                                              partner.package, "lcu"))
-        results[index] = replace(item, kind="lcu", confidence="medium", rule="batch", evidence=evidence,
+        results[index] = replace(item, kind=Kind.LCU, confidence="medium", rule="batch", evidence=evidence,
                                  baseline=partner.baseline)
     return results
 

@@ -17,6 +17,7 @@ from typing import Any
 from pkginspect.errors import FactsError
 from pkginspect.forecasting.model import MachineForecast
 from pkginspect.textfiles import read_text
+from pkginspect.types import Verdict
 
 MAX_ASSESSMENT_BYTES = 16 * 1024 * 1024
 REBOOT_BEHAVIORS = ("NeverReboots", "AlwaysRequiresReboot", "CanRequestReboot")
@@ -130,12 +131,12 @@ def compare(assessment: Assessment, forecast: MachineForecast) -> Comparison:
         found.append(f"Azure says a restart is {'pending' if assessment.reboot_pending else 'not pending'}; the "
                      f"machine facts say reboot_pending={str(facts_pending).lower()}")
     by_kb = {patch.kb: patch for patch in assessment.patches if patch.kb is not None}
-    expected = month.installs_kb or (month.kb if month.verdict != "not-applicable" else None)
+    expected = month.installs_kb or (month.kb if month.verdict != Verdict.NOT_APPLICABLE else None)
     month_kbs = {kb for kb in (month.kb, month.installs_kb) if kb}
     if month.source != "calendar":
         found.append(f"{month.month} is past the calendar's data (planned cadence): its KBs are not known, so "
                      "Azure's patches cannot be matched")
-    elif month.verdict == "not-applicable":
+    elif month.verdict == Verdict.NOT_APPLICABLE:
         listed = sorted(kb for kb in month_kbs if kb in by_kb)
         found += [f"Azure offers KB{kb}; the forecast says nothing to install ({month.cause})" for kb in listed]
     elif expected:

@@ -9,6 +9,7 @@ from typing import Any
 from pkginspect.forecasting.releases import OutOfBandRelease
 from pkginspect.forecasting.whatif import Fix
 from pkginspect.rules.engine import Reason
+from pkginspect.types import Verdict
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class MonthForecast:
     installs_build: str | None
     source: str
     confidence: str
-    verdict: str
+    verdict: Verdict
     restart: bool
     avoidable: bool
     cause: str
@@ -77,12 +78,12 @@ class Schedule:
     @property
     def unknown(self) -> int:
         """Months whose verdict is unknown."""
-        return sum(1 for month in self.months if month.verdict == "unknown")
+        return sum(1 for month in self.months if month.verdict == Verdict.UNKNOWN)
 
     @property
     def possible(self) -> int:
         """Months whose update may restart the machine."""
-        return sum(1 for month in self.months if month.verdict == "reboot-possible")
+        return sum(1 for month in self.months if month.verdict == Verdict.REBOOT_POSSIBLE)
 
     @property
     def at_floor(self) -> bool:
@@ -102,7 +103,7 @@ class Schedule:
                 "months": [month.to_dict() for month in self.months]}
 
     @property
-    def signature(self) -> tuple[str, ...]:
+    def signature(self) -> tuple[Verdict, ...]:
         """The verdict of every month: machines with the same signature share a schedule."""
         return tuple(month.verdict for month in self.months)
 
@@ -186,7 +187,7 @@ class FleetFix:
 class ScheduleGroup:
     """Machines whose months have the same verdicts."""
 
-    signature: tuple[str, ...]
+    signature: tuple[Verdict, ...]
     restarts: int
     machines: tuple[str, ...]
 
@@ -247,7 +248,7 @@ class ForecastResult:
 
     def groups(self) -> tuple[ScheduleGroup, ...]:
         """Machines grouped by identical schedules, largest group first."""
-        found: dict[tuple[str, ...], list[MachineForecast]] = {}
+        found: dict[tuple[Verdict, ...], list[MachineForecast]] = {}
         for machine in self.machines:
             found.setdefault(machine.schedule.signature, []).append(machine)
         groups = [ScheduleGroup(signature, members[0].schedule.restarts, tuple(m.name for m in members))

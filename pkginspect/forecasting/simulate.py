@@ -28,8 +28,9 @@ from pkginspect.forecasting.releases import CADENCE, CALENDAR, MONTHLY, Expected
 from pkginspect.forecasting.whatif import cause
 from pkginspect.machines.facts import FACT_NAMES
 from pkginspect.rules.engine import Outcome, Reason, Ruleset
-from pkginspect.rules.projected import UpdateEvaluator, UpdateFacts, Verdict
+from pkginspect.rules.projected import Projection, UpdateEvaluator, UpdateFacts
 from pkginspect.rules.symbols import machine_values
+from pkginspect.types import Verdict
 
 PROFILE_FACTS = FACT_NAMES[1:]
 """The facts that decide a schedule (all but the name, unless a rule reads the name)."""
@@ -145,7 +146,7 @@ class Simulator:
             return False  # a baseline came after the calendar's data and this build predates it
         return known
 
-    def _decide(self, facts: Mapping[str, Any], release: ExpectedRelease, state: State) -> Verdict:
+    def _decide(self, facts: Mapping[str, Any], release: ExpectedRelease, state: State) -> Projection:
         values = machine_values(SimpleNamespace(**{**facts, "build": state.build, "reboot_pending": state.pending}))
         update = UpdateFacts(
             kind=release.kind, kb=release.kb or 0, build=release.build or "", build_number=release.build_number,
@@ -166,11 +167,11 @@ class Simulator:
               outcome: Outcome) -> tuple[State, tuple[int | None, str | None]]:
         """The state after the month, and the (KB, build) installed."""
         verdict = outcome.verdict
-        restarted = verdict == "reboot-required"
+        restarted = verdict == Verdict.REBOOT_REQUIRED
         pending = False if restarted else state.pending
         known = release.source == CALENDAR
         floor = self.releases.newest_build(product) if product and not known else None
-        if verdict == "not-applicable":
+        if verdict == Verdict.NOT_APPLICABLE:
             chain = state.chain
             if known and state.exact and product and state.build:
                 chain = self.releases.chain_state(product, release.month, state.build)
@@ -179,7 +180,7 @@ class Simulator:
             return replace(state, pending=pending), (None, None)
         if release.is_baseline:
             return self._installed(release.build, known, state, floor, True, pending), (release.kb, release.build)
-        if verdict == "unknown":
+        if verdict == Verdict.UNKNOWN:
             return State(_higher(state.build, release.build or floor), False, None, state.pending), (None, None)
         if restarted:  # the hotpatch could not be taken: the month's regular cumulative update instead
             exact = known and release.lcu_build is not None
@@ -206,8 +207,8 @@ def _between(first: str, last: str) -> list[str]:
 
 def _month(release: ExpectedRelease, outcome: Outcome, installs: tuple[int | None, str | None],
            state: State) -> MonthForecast:
-    verdict = outcome.verdict
-    restart = verdict == "reboot-required"
+    verdict = Verdict(outcome.verdict)
+    restart = verdict == Verdict.REBOOT_REQUIRED
     baseline_month = release.is_baseline or (release.source == MONTHLY and is_planned_baseline(release.month))
     avoidable = restart and not baseline_month
     rules = tuple(reason.rule for reason in outcome.reasons)
@@ -221,12 +222,12 @@ def _month(release: ExpectedRelease, outcome: Outcome, installs: tuple[int | Non
 
 
 def _cause(release: ExpectedRelease, outcome: Outcome, restart: bool) -> str:
-    if outcome.verdict == "unknown":
+    if outcome.verdict == Verdict.UNKNOWN:
         return "unknown: " + ", ".join(outcome.missing or ("no rule decided",))
-    if outcome.verdict == "not-applicable":
+    if outcome.verdict == Verdict.NOT_APPLICABLE:
         return "nothing to install: " + (outcome.reasons[0].message if outcome.reasons else "not applicable")
     if not restart:
-        return "hotpatch: no restart" if outcome.verdict == "no-reboot" else outcome.verdict
+        return "hotpatch: no restart" if outcome.verdict == Verdict.NO_REBOOT else outcome.verdict
     if release.source == MONTHLY:
         return f"{release.family} is in no hotpatch calendar: monthly cumulative update"
     if release.is_baseline:
@@ -240,9 +241,9 @@ def _cause(release: ExpectedRelease, outcome: Outcome, restart: bool) -> str:
 def _unknown_product(month: str, fact: str) -> MonthForecast:
     """A month whose update cannot be told: the product is unknown, or its version (told by the build) is."""
     what = "product" if fact == "product" else "product version (its build)"
-    reason = Reason(f"forecast.{fact}", "unknown", f"The machine's {what} is unknown, so its updates are too.",
+    reason = Reason(f"forecast.{fact}", Verdict.UNKNOWN, f"The machine's {what} is unknown, so its updates are too.",
                     ((fact, None),))
-    return MonthForecast(month, None, "unknown", None, None, None, None, "none", "low", "unknown", False, False,
+    return MonthForecast(month, None, "unknown", None, None, None, None, "none", "low", Verdict.UNKNOWN, False, False,
                          f"unknown: {fact}", (reason.rule,), (reason,), (fact,))
 
 

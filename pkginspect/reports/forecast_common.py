@@ -5,21 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from pkginspect.forecasting import ForecastResult, MachineForecast, MonthForecast
+from pkginspect.types import MARKS_LEGEND, VERDICT_MARKS, Verdict
+from pkginspect.types import mark as verdict_mark
 
-MARKS: Mapping[str, str] = {
-    "reboot-required": "R",
-    "reboot-possible": "r",
-    "no-reboot": ".",
-    "not-applicable": "-",
-    "unknown": "?",
-}
+MARKS: Mapping[Verdict, str] = VERDICT_MARKS
 """One character per month: R restart, r may restart, . no restart (hotpatch), - nothing to install, ? unknown."""
-LEGEND = "R restart · r may restart · . no restart · - nothing to install · ? unknown"
+LEGEND = MARKS_LEGEND
 
 
 def mark(month: MonthForecast) -> str:
     """The month's character (a cadence month's restart is still ``R``)."""
-    return MARKS.get(month.verdict, "?")
+    return verdict_mark(month.verdict)
 
 
 def schedule_line(machine: MachineForecast) -> str:

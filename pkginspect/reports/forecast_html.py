@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from pkginspect.forecasting import ForecastResult, MachineForecast
 from pkginspect.reports.forecast_common import LEGEND, calendar_note, fix_sentence, horizon, mark, share
+from pkginspect.types import mark as verdict_mark
 
 _CSS = """
 :root { --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --panel: #f6f8fa; }
@@ -130,8 +131,7 @@ def forecast_html(result: ForecastResult) -> str:
     body += ["</section>", '<section id="groups"><h2>Machines with the same schedule</h2>',
              "<table><thead><tr><th>schedule</th><th>restarts</th><th>machines</th></tr></thead><tbody>"]
     for group in result.groups():
-        marks = "".join({"reboot-required": "R", "reboot-possible": "r", "no-reboot": ".",
-                         "not-applicable": "-"}.get(v, "?") for v in group.signature)
+        marks = "".join(verdict_mark(v) for v in group.signature)
         names = ", ".join(group.machines[:MAX_GROUP_NAMES])
         more = len(group.machines) - MAX_GROUP_NAMES
         names += f" and {more} more" if more > 0 else ""

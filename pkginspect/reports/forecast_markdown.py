@@ -12,6 +12,7 @@ from pkginspect.reports.forecast_common import (
     mark,
     share,
 )
+from pkginspect.types import mark as verdict_mark
 
 
 def forecast_markdown(result: ForecastResult) -> str:
@@ -45,8 +46,7 @@ def forecast_markdown(result: ForecastResult) -> str:
     lines += ["", "## Machines with the same schedule", "", f"Marks: {text(LEGEND)}.", "",
               "| schedule | restarts | machines |", "|---|---:|---|"]
     for group in result.groups():
-        marks = "".join({"reboot-required": "R", "reboot-possible": "r", "no-reboot": ".",
-                         "not-applicable": "-"}.get(v, "?") for v in group.signature)
+        marks = "".join(verdict_mark(v) for v in group.signature)
         shown = ", ".join(group.machines[:8]) + (f" and {len(group.machines) - 8} more" if len(group.machines) > 8
                                                  else "")
         lines.append(f"| {code(marks)} | {group.restarts} | {len(group.machines)}: {text(shown)} |")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from pkginspect.calendar import Calendar, bundled_calendar
@@ -12,6 +13,7 @@ from pkginspect.machines.facts import require_machine
 from pkginspect.package import UpdatePackage, require_update_package
 from pkginspect.rules.engine import Outcome, Reason, Ruleset, load_ruleset
 from pkginspect.rules.symbols import Context, machine_values, package_values
+from pkginspect.types import Kind, Verdict
 
 
 @dataclass(frozen=True)
@@ -21,8 +23,9 @@ class Decision:
     machine: str
     package: str
     kb: int | None
-    kind: str
+    kind: Kind
     verdict: str
+    """A ``Verdict`` (annotated ``str`` until the audit reports compare it with Verdict members too)."""
     reasons: tuple[Reason, ...]
     missing: tuple[str, ...] = ()
     """Facts whose absence made the verdict ``unknown``."""
@@ -41,6 +44,11 @@ class Decision:
 
 
 _default_ruleset: Ruleset | None = None
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    """The values with ``Kind`` and ``Verdict`` members as plain strings: rule-engine's ``==`` compares types."""
+    return {name: value.value if isinstance(value, Enum) else value for name, value in values.items()}
 
 
 def default_ruleset() -> Ruleset:
@@ -70,7 +78,7 @@ class Evaluator:
     ]:
         key = id(classification)
         if key not in self._packages:
-            self._packages[key] = (package_values(package, classification), {}, {})
+            self._packages[key] = (_plain(package_values(package, classification)), {}, {})
         return self._packages[key]
 
     def _machine(self, machine: Any) -> dict[str, Any]:
@@ -105,7 +113,8 @@ class Evaluator:
         outcome = self.outcome(package, classification, machine)
         kb = package.kb.value if package.kb else None
         name = getattr(machine, "name", None) or "machine"
-        return Decision(name, package.path, kb, classification.kind, outcome.verdict, outcome.reasons, outcome.missing)
+        return Decision(name, package.path, kb, classification.kind, Verdict(outcome.verdict), outcome.reasons,
+                        outcome.missing)
 
 
 _MISS = object()

@@ -98,7 +98,7 @@ class GivenContext(Context):
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Projection:
     """An outcome and the symbols its evaluation read (``name`` among them means it depends on the machine's name)."""
 
     outcome: Outcome
@@ -120,7 +120,7 @@ class UpdateEvaluator:
         """How many times the rules actually ran (the rest came from the memo)."""
 
     def verdict(self, update: UpdateFacts, machine: Mapping[str, Any], given: Mapping[str, Any] | None = None,
-                why: str = "") -> Verdict:
+                why: str = "") -> Projection:
         """The rules' outcome for ``update`` on a machine whose symbol values are ``machine``."""
         given = given or {}
         key = (update, tuple(sorted(given.items())), why)
@@ -139,16 +139,16 @@ class UpdateEvaluator:
                 break
             node = following
         else:
-            found: Verdict = node["outcome"]
+            found: Projection = node["outcome"]
             return found
         trace: list[tuple[str, Any]] = []
         outcome = self.ruleset.evaluate(context, trace)
         self.evaluations += 1
-        found = Verdict(outcome, frozenset(symbol for symbol, _ in trace))
+        found = Projection(outcome, frozenset(symbol for symbol, _ in trace))
         _insert(trie, trace, found)  # type: ignore[arg-type]  # the trie stores any leaf value
         return found
 
 
 _MISS = object()
 
-__all__ = ["GIVEN_SYMBOLS", "GivenContext", "UpdateEvaluator", "UpdateFacts", "Verdict"]
+__all__ = ["GIVEN_SYMBOLS", "GivenContext", "Projection", "UpdateEvaluator", "UpdateFacts"]
