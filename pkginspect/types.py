@@ -23,15 +23,11 @@ class Verdict(str, Enum):
     def __str__(self) -> str:
         return self.value
 
-    @property
-    def mark(self) -> str:
-        """One character for a schedule: R restart, r may restart, . no restart, - nothing to install, ? unknown."""
-        return VERDICT_MARKS[self]
-
 
 VERDICT_ORDER: tuple[Verdict, ...] = tuple(Verdict)
 """Worst first: the order every summary counts and lists verdicts in."""
 
+# One character per month of a schedule: R restart, r may restart, . no restart, - nothing to install, ? unknown.
 VERDICT_MARKS: Mapping[Verdict, str] = MappingProxyType({
     Verdict.REBOOT_REQUIRED: "R",
     Verdict.REBOOT_POSSIBLE: "r",
@@ -59,12 +55,4 @@ class Kind(str, Enum):
         return self.value
 
 
-def mark(verdict: str) -> str:
-    """The schedule character of a verdict given as text (``?`` for one that is not a verdict)."""
-    try:
-        return Verdict(verdict).mark
-    except ValueError:
-        return "?"
-
-
-__all__ = ["MARKS_LEGEND", "VERDICT_MARKS", "VERDICT_ORDER", "Kind", "Verdict", "mark"]
+__all__ = ["MARKS_LEGEND", "VERDICT_MARKS", "VERDICT_ORDER", "Kind", "Verdict"]

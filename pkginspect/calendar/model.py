@@ -121,11 +121,6 @@ def format_build(build: tuple[int, int]) -> str:
     return f"{build[0]}.{build[1]}"
 
 
-def parse_optional_build(text: str | None) -> tuple[int, int] | None:
-    """``parse_build`` for a build that may be unknown (None)."""
-    return None if text is None else parse_build(text)
-
-
 @dataclass(frozen=True)
 class Entry:
     """One release of the calendar (one calendar row): a baseline, hotpatch, cumulative update or other release.

@@ -16,23 +16,6 @@ from pkginspect.forecasting.releases import CADENCE, CALENDAR, MONTHLY, Expected
 from pkginspect.forecasting.run import MAX_MONTHS, forecast
 from pkginspect.forecasting.whatif import Fix
 
-__all__ = [
-    "CADENCE",
-    "CALENDAR",
-    "MAX_MONTHS",
-    "MONTHLY",
-    "Assessment",
-    "Comparison",
-    "ExpectedRelease",
-    "Fix",
-    "FleetFix",
-    "ForecastResult",
-    "MachineForecast",
-    "MonthForecast",
-    "Releases",
-    "Schedule",
-    "ScheduleGroup",
-    "WhatIf",
-    "forecast",
-    "load_assessment",
-]
+__all__ = ["CADENCE", "CALENDAR", "MAX_MONTHS", "MONTHLY", "Assessment", "Comparison", "ExpectedRelease", "Fix",
+           "FleetFix", "ForecastResult", "MachineForecast", "MonthForecast", "Releases", "Schedule", "ScheduleGroup",
+           "WhatIf", "forecast", "load_assessment"]

@@ -31,42 +31,10 @@ from pkginspect.machines.facts import (
     Machine,
     require_machine,
 )
-from pkginspect.machines.files import (
-    MAX_FACTS_BYTES,
-    load_machine,
-    load_machines,
-    machines_from_csv,
-    read_fleet,
-)
+from pkginspect.machines.files import MAX_FACTS_BYTES, load_machine, load_machines, machines_from_csv, read_fleet
 
-__all__ = [
-    "ARCHITECTURES",
-    "DERIVED_FACTS",
-    "FACT_NAMES",
-    "FACT_TYPES",
-    "IMPORTERS",
-    "INSTALLATIONS",
-    "KNOWN_PRODUCTS",
-    "MAX_FACTS_BYTES",
-    "PLATFORMS",
-    "SHAPES",
-    "VBS_STATES",
-    "VM_GENERATIONS",
-    "DocumentKind",
-    "Fleet",
-    "Importer",
-    "Machine",
-    "SkippedMachine",
-    "document_kind",
-    "fleet_from_json",
-    "load_machine",
-    "load_machines",
-    "machine_from_arc",
-    "machine_from_az_vm",
-    "machine_from_document",
-    "machines_from_csv",
-    "machines_from_json",
-    "machines_from_resource_graph",
-    "read_fleet",
-    "require_machine",
-]
+__all__ = ["ARCHITECTURES", "DERIVED_FACTS", "FACT_NAMES", "FACT_TYPES", "IMPORTERS", "INSTALLATIONS", "KNOWN_PRODUCTS",
+           "MAX_FACTS_BYTES", "PLATFORMS", "SHAPES", "VBS_STATES", "VM_GENERATIONS", "DocumentKind", "Fleet",
+           "Importer", "Machine", "SkippedMachine", "document_kind", "fleet_from_json", "load_machine", "load_machines",
+           "machine_from_arc", "machine_from_az_vm", "machine_from_document", "machines_from_csv", "machines_from_json",
+           "machines_from_resource_graph", "read_fleet", "require_machine"]

@@ -363,22 +363,6 @@ def require_machine(value: object, function: str, argument: str = "machine") -> 
     raise wrong_type(function, argument, "a Machine", value, hint)
 
 
-__all__ = [
-    "ARCHITECTURES",
-    "DERIVED_FACTS",
-    "FACT_NAMES",
-    "FACT_TYPES",
-    "INSTALLATIONS",
-    "KNOWN_PRODUCTS",
-    "PLATFORMS",
-    "VBS_STATES",
-    "VM_GENERATIONS",
-    "Architecture",
-    "FactType",
-    "Installation",
-    "Machine",
-    "Platform",
-    "VbsState",
-    "VmGeneration",
-    "require_machine",
-]
+__all__ = ["ARCHITECTURES", "DERIVED_FACTS", "FACT_NAMES", "FACT_TYPES", "INSTALLATIONS", "KNOWN_PRODUCTS", "PLATFORMS",
+           "VBS_STATES", "VM_GENERATIONS", "Architecture", "FactType", "Installation", "Machine", "Platform",
+           "VbsState", "VmGeneration", "require_machine"]

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from pkginspect.forecasting import ForecastResult, MachineForecast, MonthForecast
-from pkginspect.types import MARKS_LEGEND, VERDICT_MARKS, Verdict
-from pkginspect.types import mark as verdict_mark
-
-MARKS: Mapping[Verdict, str] = VERDICT_MARKS
-"""One character per month: R restart, r may restart, . no restart (hotpatch), - nothing to install, ? unknown."""
-LEGEND = MARKS_LEGEND
+from pkginspect.types import VERDICT_MARKS
 
 
 def mark(month: MonthForecast) -> str:
     """The month's character (a cadence month's restart is still ``R``)."""
-    return verdict_mark(month.verdict)
+    return VERDICT_MARKS.get(month.verdict, "?")
 
 
 def schedule_line(machine: MachineForecast) -> str:

@@ -6,8 +6,8 @@ import html
 from collections.abc import Mapping
 
 from pkginspect.forecasting import ForecastResult, MachineForecast
-from pkginspect.reports.forecast_common import LEGEND, calendar_note, fix_sentence, horizon, mark, share
-from pkginspect.types import mark as verdict_mark
+from pkginspect.reports.forecast_common import calendar_note, fix_sentence, horizon, mark, share
+from pkginspect.types import MARKS_LEGEND, VERDICT_MARKS
 
 _CSS = """
 :root { --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --panel: #f6f8fa; }
@@ -131,14 +131,14 @@ def forecast_html(result: ForecastResult) -> str:
     body += ["</section>", '<section id="groups"><h2>Machines with the same schedule</h2>',
              "<table><thead><tr><th>schedule</th><th>restarts</th><th>machines</th></tr></thead><tbody>"]
     for group in result.groups():
-        marks = "".join(verdict_mark(v) for v in group.signature)
+        marks = "".join(VERDICT_MARKS.get(v, "?") for v in group.signature)
         names = ", ".join(group.machines[:MAX_GROUP_NAMES])
         more = len(group.machines) - MAX_GROUP_NAMES
         names += f" and {more} more" if more > 0 else ""
         body.append(f"<tr><td><code>{_e(marks)}</code></td><td class=\"num\">{group.restarts}</td>"
                     f"<td>{len(group.machines)}: {_e(names)}</td></tr>")
     body += ["</tbody></table></section>", '<section id="machines"><h2>Machines</h2>',
-             f'<p class="note">{_e(LEGEND)}. Hover a month for its update and cause.</p>',
+             f'<p class="note">{_e(MARKS_LEGEND)}. Hover a month for its update and cause.</p>',
              '<table><thead><tr><th scope="col">machine</th>']
     body += [f'<th scope="col" class="{"cadence" if m in cadence else ""}">{_e(m)}</th>' for m in result.months]
     body.append('<th>restarts</th><th>avoidable</th><th>causes</th><th>what if</th></tr></thead><tbody>')

@@ -5,14 +5,13 @@ from __future__ import annotations
 from pkginspect.forecasting import ForecastResult
 from pkginspect.reports.audit_markdown import code, text
 from pkginspect.reports.forecast_common import (
-    LEGEND,
     calendar_note,
     fix_sentence,
     horizon,
     mark,
     share,
 )
-from pkginspect.types import mark as verdict_mark
+from pkginspect.types import MARKS_LEGEND, VERDICT_MARKS
 
 
 def forecast_markdown(result: ForecastResult) -> str:
@@ -43,10 +42,10 @@ def forecast_markdown(result: ForecastResult) -> str:
     useful = [fix for fix in result.fixes if fix.saved > 0]
     lines += [f"{n}. {text(fix_sentence(f.fix.label, len(f.machines), f.saved, months))}"
               for n, f in enumerate(useful, 1)] or ["No single fix saves a restart."]
-    lines += ["", "## Machines with the same schedule", "", f"Marks: {text(LEGEND)}.", "",
+    lines += ["", "## Machines with the same schedule", "", f"Marks: {text(MARKS_LEGEND)}.", "",
               "| schedule | restarts | machines |", "|---|---:|---|"]
     for group in result.groups():
-        marks = "".join(verdict_mark(v) for v in group.signature)
+        marks = "".join(VERDICT_MARKS.get(v, "?") for v in group.signature)
         shown = ", ".join(group.machines[:8]) + (f" and {len(group.machines) - 8} more" if len(group.machines) > 8
                                                  else "")
         lines.append(f"| {code(marks)} | {group.restarts} | {len(group.machines)}: {text(shown)} |")

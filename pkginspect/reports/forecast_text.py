@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pkginspect.forecasting import ForecastResult
 from pkginspect.reports.forecast_common import (
-    LEGEND,
     calendar_note,
     fix_sentence,
     horizon,
     schedule_line,
     share,
 )
+from pkginspect.types import MARKS_LEGEND
 
 
 def forecast_text(result: ForecastResult, *, details: bool = False) -> str:
@@ -36,7 +36,7 @@ def forecast_text(result: ForecastResult, *, details: bool = False) -> str:
     lines += [f"  {fix_sentence(f.fix.label, len(f.machines), f.saved, len(result.months))}" for f in useful]
     if not useful:
         lines.append("  none: no single fix saves a restart")
-    lines += ["", f"machines ({LEGEND})"]
+    lines += ["", f"machines ({MARKS_LEGEND})"]
     width = max((len(m.name) for m in result.machines), default=7)
     for machine in result.machines:
         schedule = machine.schedule

@@ -16,7 +16,6 @@ ARC_EDITIONS = frozenset({"serverstandard", "serverstandardcor", "serverdatacent
 # ServerRdsh is the EditionID of Windows 11 Enterprise multi-session (Azure Virtual Desktop), which hotpatches.
 CLIENT_EDITIONS = frozenset({"enterprise", "enterprisen", "education", "educationn", "enterprisecloud", "serverrdsh"})
 NO_PROGRAM = "none"
-PROGRAMS = ("server-2022-azure-edition", "server-2025-azure-edition", "server-2025-arc", "windows-11-enterprise")
 PROGRAM_FACTS = ("product", "edition", "platform")
 
 
