@@ -151,9 +151,12 @@ def extract_command(
 @click.option("--members", is_flag=True, help="Include the member tree.")
 @click.option("--components", is_flag=True, help="Read component manifests too (slow on real cumulative updates).")
 @click.option("--no-hash", is_flag=True, help="Skip the sha256 of each package file.")
+@click.option("--deep", is_flag=True,
+              help="Also read the metadata behind the payload that no fact needs (sub-package .mum files…).")
 @limit_options
 def inspect_command(
-    packages: tuple[str, ...], output_format: str, members: bool, components: bool, no_hash: bool, **options: Any
+    packages: tuple[str, ...], output_format: str, members: bool, components: bool, no_hash: bool, deep: bool,
+    **options: Any
 ) -> None:
     """Show what is inside update packages: KB, title, restart, build, sub-packages, each fact's source.
 
@@ -162,7 +165,8 @@ def inspect_command(
     """
     from pkginspect.reports.inspect import inspect_json, inspect_text
 
-    results, errors = _inspect_all(packages, _limits(options), components=components, sha256=not no_hash)
+    results, errors = _inspect_all(packages, _limits(options), components=components, sha256=not no_hash,
+                                   deep=deep)
     render = inspect_json if output_format == "json" else inspect_text
     click.echo(render(results, errors, members=members, components=components), nl=False)
     _exit_on_errors(errors, results)
