@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterable
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -346,15 +347,16 @@ def _generation_time() -> Any:
     return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
 
 
-def _write_atomically(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, so no half report is left."""
+def _write_atomically(path: str, text: str | Iterable[str]) -> None:
+    """Write ``text`` (or its pieces, as they come) to ``path`` through a temporary file, so no half report is left."""
     import tempfile
 
     folder = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(prefix=".pkginspect-", dir=folder)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+            for chunk in [text] if isinstance(text, str) else text:
+                out.write(chunk)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates 0600; a report is an ordinary file
@@ -390,7 +392,7 @@ def audit_command(
     does not stop the run (the exit code is then 3).
     """
     from pkginspect.batch import audit
-    from pkginspect.reports.formats import render
+    from pkginspect.reports.formats import render_chunks
 
     calendar = _load_calendar(calendar_files)
     ruleset = _load_ruleset(rules_files)
@@ -403,11 +405,13 @@ def audit_command(
 
     result = audit(paths, fleet, calendar=calendar, ruleset=ruleset, jobs=jobs, limits=_limits(options),
                    progress=progress, now=_generation_time(), package_timeout=package_timeout)
-    text = render(result, output_format)
+    chunks = render_chunks(result, output_format)  # written as they are made: the decisions are never all held
     if output:
-        _write_atomically(output, text)
+        _write_atomically(output, chunks)
     else:
-        click.echo(text, nl=False)
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
     for failure in result.errors:
         click.echo(f"pkginspect: error: {failure.error}", err=True)
-    _final_exit(list(result.decisions), [(e.path, e.error) for e in result.errors], fail_on, strict)
+    verdicts = [types.SimpleNamespace(verdict=v) for v, count in result.totals().items() if count]
+    _final_exit(verdicts, [(e.path, e.error) for e in result.errors], fail_on, strict)
