@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import signal
 import threading
 from array import array
@@ -31,6 +32,7 @@ from pkginspect.errors import LimitExceededError, PkgInspectError
 from pkginspect.package import UpdatePackage, find_packages, inspect
 from pkginspect.rules.decide import Decision, Evaluator
 from pkginspect.rules.engine import Outcome, Ruleset
+from pkginspect.rules.symbols import machine_values
 
 VERDICT_ORDER = ("reboot-required", "reboot-possible", "unknown", "no-reboot", "not-applicable")
 Progress = Callable[[int, int, str], None]
@@ -286,22 +288,52 @@ def decision_matrix(
     evaluator: Evaluator, packages: Sequence[UpdatePackage], classifications: Sequence[Classification],
     machines: Sequence[Any],
 ) -> DecisionMatrix:
-    """Decide every machine × package, keeping one row of outcomes per distinct machine profile."""
+    """Decide every machine × package, keeping one row of outcomes per distinct machine profile.
+
+    When no rule reads or shows the machine's name, machines with the same facts get the same outcomes, so
+    each distinct set of facts is evaluated once.
+    """
     pairs = list(zip(packages, classifications, strict=True))
     rows: list[tuple[Outcome, ...]] = []
     known: dict[tuple[int, ...], int] = {}
+    profiles: dict[Any, int] = {}
+    by_facts = not _rules_use_name(evaluator)
     machine_rows: list[int] = []
     for machine in machines:
-        row = tuple(evaluator.outcome(package, classification, machine) for package, classification in pairs)
-        key = tuple(map(id, row))  # outcomes are shared objects, kept alive by ``rows``
-        number = known.get(key)
+        profile = _profile(machine) if by_facts else None
+        number = profiles.get(profile) if profile is not None else None
         if number is None:
-            number = known[key] = len(rows)
-            rows.append(row)
+            row = tuple(evaluator.outcome(package, classification, machine) for package, classification in pairs)
+            key = tuple(map(id, row))  # outcomes are shared objects, kept alive by ``rows``
+            number = known.get(key)
+            if number is None:
+                number = known[key] = len(rows)
+                rows.append(row)
+            if profile is not None:
+                profiles[profile] = number
         machine_rows.append(number)
     names = [getattr(m, "name", None) or "machine" for m in machines]
     described = [(p.path, p.kb.value if p.kb else None, c.kind) for p, c in pairs]
     return DecisionMatrix(names, described, rows, machine_rows)
+
+
+_NAME = re.compile(r"\bname\b")
+
+
+def _rules_use_name(evaluator: Evaluator) -> bool:
+    return any(_NAME.search(rule.when) or _NAME.search(rule.message) for rule in evaluator.ruleset.rules)
+
+
+def _profile(machine: Any) -> Any:
+    """The machine's facts but its name, hashable; None when a value cannot be hashed (no sharing then)."""
+    values = machine_values(machine)
+    values.pop("name", None)
+    key = tuple(sorted(values.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return (type(machine), key)
 
 
 def audit(
