@@ -392,6 +392,7 @@ def _decode_before(entries: Mapping[str, Entry], path: str) -> int:
 def _inspect(package: Package, components: bool, sha256: bool, deep: bool = False) -> UpdatePackage:
     reader = _Reader(package)
     entries = {e.path: e for e in package.walk()}
+    kinds = {path: md.kind_of(path) for path in entries}
     top = [e for e in entries.values() if e.depth == 0]
     not_read: list[str] = []
 
@@ -429,8 +430,8 @@ def _inspect(package: Package, components: bool, sha256: bool, deep: bool = Fals
                     inlined.append(core.inlined_mum)
 
     # Top-level text metadata: in a .msu it follows the package cabinet in the one MSZIP folder.
-    props_path = next((e.path for e in top if md.kind_of(e.path) == "pkgprops"), None)
-    unattend_path = next((e.path for e in top if md.kind_of(e.path) == "unattend"), None)
+    props_path = next((e.path for e in top if kinds[e.path] == "pkgprops"), None)
+    unattend_path = next((e.path for e in top if kinds[e.path] == "unattend"), None)
     small_paths = [p for p in (props_path, unattend_path) if p]
     not_read += [p for p in small_paths if not shallow(p)]
     small = reader.read_many(p for p in small_paths if shallow(p))
@@ -442,22 +443,22 @@ def _inspect(package: Package, components: bool, sha256: bool, deep: bool = Fals
     for entry in entries.values():
         holder = entry.path.rpartition(SEPARATOR)[0]
         level = holder.count(SEPARATOR) + 1 if holder else 0
-        if md.kind_of(entry.path) == "mum" and entry.depth == level:
+        if kinds[entry.path] == "mum" and entry.depth == level:
             holders.setdefault(holder, []).append(entry.path)
     holders = {h: mums for h, mums in holders.items() if any(_base(p) == "update.mum" for p in mums)}
     matched = _match_inlined(list(holders), inlined)
     cbs: list[CbsPackage] = []
     conflicts: list[str] = []
     for holder in [h for h in ["", *(e.path for e in entries.values() if e.container)] if h in holders]:
-        package_entry = _gather_cbs(reader, entries, holder, holders[holder], matched.get(holder), components,
+        package_entry = _gather_cbs(reader, kinds, holder, holders[holder], matched.get(holder), components,
                                     shallow, not_read, conflicts)
         if package_entry is not None:
             cbs.append(package_entry)
 
     # AggregatedMetadata CompDBs (cabinets of cabinets of XML), express indexes, PSF payloads.
-    compdb_paths = [p for p in entries if md.kind_of(p) == "compdb"]
+    compdb_paths = [p for p in entries if kinds[p] == "compdb"]
     compdbs = tuple(reader.parse_each("compdb", compdb_paths).values())
-    express = tuple(p for p in entries if md.kind_of(p) == "express-index")
+    express = tuple(p for p in entries if kinds[p] == "express-index")
     psf = tuple(e.path for e in top if _PSF.search(e.path))
 
     result = _assemble(package, entries, cbs, wsus, extended_bundle, extended_leaf, localized, properties, unattend,
@@ -485,7 +486,7 @@ def _match_inlined(holders: Sequence[str], inlined: Sequence[md.PackageManifest]
 
 def _gather_cbs(
     reader: _Reader,
-    entries: Mapping[str, Entry],
+    kinds: Mapping[str, str | None],
     holder: str,
     mums: Sequence[str],
     inlined: md.PackageManifest | None,
@@ -497,7 +498,7 @@ def _gather_cbs(
     """One CBS package: its update.mum (or WSUSSCAN's copy), then only the sub-package .mum files needed."""
     update = next(p for p in mums if _base(p) == "update.mum")
     subs_paths = sorted(p for p in mums if p != update)
-    manifests = [p for p in entries if components and md.kind_of(p) == "manifest"
+    manifests = [p for p, kind in kinds.items() if components and kind == "manifest"
                  and p.rpartition(SEPARATOR)[0] == holder]
     # First pass: whatever is shallow, plus update.mum when WSUSSCAN has no copy of it.
     attempted = [update, *subs_paths] if components else [
