@@ -49,3 +49,20 @@ def test_identical_machines_share_a_row_and_reports_come_in_pieces(fixture_audit
         assert len(chunks) > 2, member
         assert "".join(chunks) == render(dataclasses.replace(big, decisions=tuple(matrix)), member)
     assert big.totals()["reboot-required"] == sum(d.verdict == "reboot-required" for d in matrix)
+
+
+def test_html_groups_identical_machines_of_a_big_fleet(fixture_audit: AuditResult) -> None:
+    from pkginspect.batch import decision_matrix
+    from pkginspect.reports.audit_html import GROUP_ABOVE
+
+    machines = list(fixture_audit.machines)
+    fleet = tuple(dataclasses.replace(machines[n % len(machines)], name=f"m{n:05d}") for n in range(GROUP_ABOVE * 5))
+    matrix = decision_matrix(Evaluator(fixture_audit.calendar), fixture_audit.packages,
+                             fixture_audit.classifications, fleet)
+    big = dataclasses.replace(fixture_audit, machines=tuple(sorted(fleet, key=lambda m: m.name)), decisions=matrix)
+    page = render(big, ReportFormat.HTML)
+    assert f"{len(fleet)} machines in {len(matrix.rows)} groups" in page
+    assert page.count('<th class="machine" scope="row">') == len(matrix.rows) + 1  # the groups and the footer
+    assert "m00999" not in page.split('<section id="possible">')[0]  # names beyond the first few are counted
+    small = render(fixture_audit, ReportFormat.HTML)
+    assert " groups: the machines of a group" not in small
