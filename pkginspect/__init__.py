@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # the names, for type checkers; at run time they load on firs
         UnsupportedContainerError,
     )
     from pkginspect.package import CbsPackage, Component, Fact, MemberInfo, SubPackage, UpdatePackage, inspect
-    from pkginspect.reports.formats import ReportFormat, render
+    from pkginspect.reports.formats import ReportFormat, render, render_chunks
     from pkginspect.rules import Decision, Machine, Ruleset, evaluate, load_machines, load_ruleset
 
 __version__ = "0.1.0"
@@ -40,6 +40,7 @@ _EXPORTS = {
     "audit": "pkginspect.batch",
     "ReportFormat": "pkginspect.reports.formats",
     "render": "pkginspect.reports.formats",
+    "render_chunks": "pkginspect.reports.formats",
     "Calendar": "pkginspect.calendar",
     "CalendarError": "pkginspect.errors",
     "CbsPackage": "pkginspect.package",
@@ -134,4 +135,5 @@ __all__ = [
     "load_ruleset",
     "open_package",
     "render",
+    "render_chunks",
 ]

@@ -457,7 +457,8 @@ def _inspect(package: Package, components: bool, sha256: bool, deep: bool = Fals
 
     # AggregatedMetadata CompDBs (cabinets of cabinets of XML), express indexes, PSF payloads.
     compdb_paths = [p for p in entries if kinds[p] == "compdb"]
-    compdbs = tuple(reader.parse_each("compdb", compdb_paths).values())
+    parsed_compdbs = reader.parse_each("compdb", compdb_paths)
+    compdbs = tuple(parsed_compdbs[p] for p in compdb_paths if p in parsed_compdbs)
     express = tuple(p for p in entries if kinds[p] == "express-index")
     psf = tuple(e.path for e in top if _PSF.search(e.path))
 
