@@ -28,6 +28,7 @@ from pkginspect import metadata as md
 from pkginspect import products
 from pkginspect.containers import SEPARATOR, Entry, Limits, Package, join, open_package, sniff
 from pkginspect.containers.base import SNIFF_BYTES
+from pkginspect.containers.tree import NESTED_SUFFIXES
 from pkginspect.errors import PkgInspectError
 
 T = TypeVar("T")
@@ -389,9 +390,28 @@ def _decode_before(entries: Mapping[str, Entry], path: str) -> int:
     return total
 
 
+def _walk(package: Package, prefix: str, depth: int, parent: str, deferred: list[str] | None) -> Iterator[Entry]:
+    """Like ``package.walk()``, but big container-like members of a WIM are only collected in ``deferred``.
+
+    They are neither entered nor sniffed: wimlib reads a WIM member only by extracting it whole.
+    """
+    for found in package.walk(prefix, recursive=False):
+        member = found.member
+        kind = None
+        if not member.is_dir and member.name.lower().endswith(NESTED_SUFFIXES) and member.size >= SNIFF_BYTES:
+            if deferred is not None and parent == "wim" and member.size > SHALLOW_BYTES:
+                deferred.append(found.path)
+            else:
+                kind = package.is_container(found.path)
+        yield Entry(found.path, member, depth, kind)
+        if kind is not None:
+            yield from _walk(package, found.path, depth + 1, kind, deferred)
+
+
 def _inspect(package: Package, components: bool, sha256: bool, deep: bool = False) -> UpdatePackage:
     reader = _Reader(package)
-    entries = {e.path: e for e in package.walk()}
+    deferred: list[str] = []
+    entries = {e.path: e for e in _walk(package, "", 0, package.kind, None if deep or components else deferred)}
     kinds = {path: md.kind_of(path) for path in entries}
     top = [e for e in entries.values() if e.depth == 0]
     not_read: list[str] = []
@@ -440,15 +460,34 @@ def _inspect(package: Package, components: bool, sha256: bool, deep: bool = Fals
 
     # CBS packages: every container (the file itself or a nested one) holding an update.mum.
     holders: dict[str, list[str]] = {}
-    for entry in entries.values():
-        holder = entry.path.rpartition(SEPARATOR)[0]
+    for item in entries.values():
+        holder = item.path.rpartition(SEPARATOR)[0]
         level = holder.count(SEPARATOR) + 1 if holder else 0
-        if kinds[entry.path] == "mum" and entry.depth == level:
-            holders.setdefault(holder, []).append(entry.path)
+        if kinds[item.path] == "mum" and item.depth == level:
+            holders.setdefault(holder, []).append(item.path)
     holders = {h: mums for h, mums in holders.items() if any(_base(p) == "update.mum" for p in mums)}
-    matched = _match_inlined(list(holders), inlined)
+    matched = _match_inlined([*holders, *deferred], inlined)
     cbs: list[CbsPackage] = []
     conflicts: list[str] = []
+    # A WIM inside a WIM is entered only when WSUSSCAN's copy of its update.mum leaves a fact open.
+    for path in deferred:
+        copy = matched.get(path)
+        if copy is not None and copy.restart == "required":
+            cbs.append(_cbs_package(path, copy, (), ()))
+            not_read.append(path)
+            continue
+        outer = entries[path]
+        nested = package.is_container(path)
+        entries[path] = Entry(path, outer.member, outer.depth, nested)
+        if nested is not None:
+            for within in _walk(package, path, outer.depth + 1, nested, None):
+                entries[within.path] = within
+                kinds[within.path] = md.kind_of(within.path)
+                holder = within.path.rpartition(SEPARATOR)[0]
+                if kinds[within.path] == "mum" and holder.count(SEPARATOR) + 1 == within.depth:
+                    holders.setdefault(holder, []).append(within.path)
+            if not any(_base(p) == "update.mum" for p in holders.get(path, [])):
+                holders.pop(path, None)
     for holder in [h for h in ["", *(e.path for e in entries.values() if e.container)] if h in holders]:
         package_entry = _gather_cbs(reader, kinds, holder, holders[holder], matched.get(holder), components,
                                     shallow, not_read, conflicts)

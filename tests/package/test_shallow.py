@@ -24,7 +24,8 @@ FACTS = ("kb", "release_type", "restart", "build", "architecture", "title", "reb
 def realistic(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Small packages with Microsoft's shape: the .mum files last in the package cabinet's folder."""
     folder = tmp_path_factory.mktemp("realistic")
-    return {shape: write_realistic(folder / f"{shape}.msu", 4 << 20, shape).path for shape in ("lcu", "hotpatch")}
+    return {shape: write_realistic(folder / f"{shape}.msu", 4 << 20, shape).path
+            for shape in ("lcu", "hotpatch", "wim")}
 
 
 @pytest.fixture()
@@ -107,3 +108,15 @@ def test_real_samples_read_no_deeper_than_needed(real_samples: Path) -> None:
         if path.suffix in (".msu", ".cab"):
             package = inspect(path, sha256=False)
             assert package.not_read == () and package.conflicts == (), path.name
+
+
+def test_a_wim_inside_a_wim_is_entered_only_when_needed(realistic: dict[str, Path], shallow_limit: None) -> None:
+    package = inspect(realistic["wim"], sha256=False)
+    assert package.problems == ()
+    assert package.not_read == ("Windows11.0-KB5066835-x64.wim",)
+    assert not any(m.path.startswith("Windows11.0-KB5066835-x64.wim!") for m in package.members)
+    assert package.packages[0].container == "Windows11.0-KB5066835-x64.wim"
+    deep = inspect(realistic["wim"], sha256=False, deep=True)
+    assert values(deep) == values(package)
+    assert deep.kb is not None and deep.kb.source == "Windows11.0-KB5066835-x64.wim!update.mum"
+    assert deep.not_read == () and deep.conflicts == ()
