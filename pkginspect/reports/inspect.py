@@ -77,7 +77,8 @@ def _one(package: UpdatePackage, members: bool, components: bool) -> list[str]:
         lines.append("  conflicts")
         lines += [f"    {conflict}" for conflict in package.conflicts]
     if package.not_read:
-        lines.append(f"  not read (behind the payload, no fact needs them; --deep reads them): {len(package.not_read)}")
+        count = len(package.not_read)
+        lines.append(f"  not read (deep in the package, and no fact needed them; --deep reads them): {count}")
         lines += [f"    {path}" for path in package.not_read]
     if members:
         lines.append("  members")
