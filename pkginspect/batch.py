@@ -179,9 +179,11 @@ class OutcomeTable:
     are written once each instead of once per machine and package.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, encode: Callable[[dict[str, Any]], str] | None = None) -> None:
         self.index: dict[tuple[int, str, tuple[str, ...]], int] = {}
-        self.outcomes: list[dict[str, Any]] = []
+        self.outcomes: list[Any] = []
+        """Each outcome as a dict, or as the text ``encode`` made of it (a fraction of a dict's memory)."""
+        self._encode = encode
         self._keep: list[Any] = []  # the reasons tuples whose ids are keys
 
     def decision_dict(self, decision: Decision) -> dict[str, Any]:
@@ -191,8 +193,9 @@ class OutcomeTable:
         if number is None:
             number = self.index[key] = len(self.outcomes)
             self._keep.append(decision.reasons)
-            self.outcomes.append({"verdict": decision.verdict, "reasons": [r.to_dict() for r in decision.reasons],
-                                  "missing": list(decision.missing)})
+            outcome = {"verdict": decision.verdict, "reasons": [r.to_dict() for r in decision.reasons],
+                       "missing": list(decision.missing)}
+            self.outcomes.append(self._encode(outcome) if self._encode else outcome)
         return {"machine": decision.machine, "package": decision.package, "kb": decision.kb,
                 "kind": decision.kind, "verdict": decision.verdict, "outcome": number}
 

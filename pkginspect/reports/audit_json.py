@@ -42,7 +42,7 @@ def audit_json_chunks(result: AuditResult) -> Iterator[str]:
     """:func:`audit_json` in pieces: the head, then the decisions a few thousand at a time, then the outcomes."""
     head = _dump({"$schema": SCHEMA_ID, **result.head_dict()})
     yield head[:-1] + ',"decisions":['
-    table = OutcomeTable()
+    table = OutcomeTable(encode=_dump)
     batch: list[str] = []
     first = True
     for text in _decision_texts(result, table):
@@ -52,7 +52,7 @@ def audit_json_chunks(result: AuditResult) -> Iterator[str]:
             first, batch = False, []
     if batch:
         yield ("" if first else ",") + ",".join(batch)
-    yield '],"outcomes":' + _dump(table.outcomes) + ',"errors":' + _dump(result.error_dicts()) + "}\n"
+    yield '],"outcomes":[' + ",".join(table.outcomes) + '],"errors":' + _dump(result.error_dicts()) + "}\n"
 
 
 def audit_json(result: AuditResult) -> str:
