@@ -16,6 +16,7 @@ prints the median wall time, the ratio to pkginspect and each tool's peak RSS (i
 from __future__ import annotations
 
 import argparse
+import shlex
 import shutil
 import subprocess
 import sys
@@ -248,7 +249,9 @@ BASELINE: list[str] = []
 def _with_baseline(commands: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
     if not BASELINE:
         return commands
-    extra = [(f"{tool} (baseline)", ["env", f"PYTHONPATH={BASELINE[0]}", *argv])
+    # Run from the baseline checkout: ``python -m`` puts the current folder first on sys.path.
+    extra = [(f"{tool} (baseline)", ["sh", "-c", f"cd {shlex.quote(BASELINE[0])} && "
+                                                 f"PYTHONPATH={shlex.quote(BASELINE[0])} exec {shlex.join(argv)}"])
              for tool, argv in commands if tool.startswith("pkginspect") and "--deep" not in argv]
     return [*commands, *extra]
 
