@@ -11,12 +11,14 @@ never turns a weak guess into a confident answer.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pkginspect.calendar import Calendar, CalendarMatch, bundled_calendar, is_baseline_month
+from pkginspect import products
+from pkginspect.calendar import Calendar, CalendarMatch, Month, bundled_calendar, is_baseline_month, staleness
 from pkginspect.package import UpdatePackage
 
 KINDS = (
@@ -32,7 +34,9 @@ _ROLE_KIND = {
     "baseline-planned": "baseline-planned",
     "baseline-unplanned": "baseline-unplanned",
     "lcu": "lcu",
-    "out-of-band": "lcu",
+    "oob-lcu": "lcu",
+    "oob-hotpatch": "hotpatch",
+    "preview": "lcu",
 }
 
 
@@ -64,6 +68,8 @@ class Classification:
     rule: str
     evidence: tuple[Evidence, ...]
     conflicts: tuple[str, ...] = ()
+    stale: str | None = None
+    """A warning when the package's month is past the newest month the calendar knows for its product."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data (validates against ``schemas/classify.schema.json``)."""
@@ -82,6 +88,7 @@ class Classification:
                 for e in self.evidence
             ],
             "conflicts": list(self.conflicts),
+            "stale": self.stale,
         }
 
 
@@ -100,14 +107,51 @@ def _month(package: UpdatePackage) -> tuple[str | None, Evidence | None]:
     return None, None
 
 
-def _products(package: UpdatePackage, calendar: Calendar) -> list[str]:
-    """Calendar products the package can belong to (from its product families and build number)."""
-    if package.products is None:
-        return []
+def package_builds(package: UpdatePackage) -> tuple[tuple[int, int | None], ...]:
+    """Every (build number, UBR) the package applies to.
+
+    Its own build, then the builds of every parent of its primary package and of that package's sub-packages
+    (UBR None: a parent names the base, not the package). KB2465285 names parents for both 7600 and 7601
+    (Windows 7 / Server 2008 R2 RTM and SP1), so it is for both.
+    """
+    found: dict[int, int | None] = {}
+    if package.build is not None:
+        head, _, tail = package.build.value.partition(".")
+        if head.isdigit() and tail.isdigit():
+            found[int(head)] = int(tail)
     primary = package.primary
-    build = primary.target_build.value if primary and primary.target_build else None
-    found = [calendar.product_for(family, build) for family in package.products.value]
-    return [p for p in found if p]
+    if primary is None:
+        return tuple(found.items())
+    if primary.target_build is not None:
+        found.setdefault(primary.target_build.value, None)
+    versions = [*primary.manifest.parent_versions, *(v for sub in primary.sub_packages for v in sub.parents)]
+    if primary.kind != "dotnet":  # .NET packages name framework parents as well; their target build is enough
+        for version in versions:
+            build = products.build_of_version(version)
+            if build is not None:
+                found.setdefault(build[0], None)
+    return tuple(found.items())
+
+
+def package_families(package: UpdatePackage) -> tuple[str, ...]:
+    """The product families (``windows-server-2025``, ``windows-11`` …) the package applies to.
+
+    Every build it names, each narrowed by UBR range (26100 since 2026) or, without a UBR, by the WSUS title.
+    """
+    title = package.title.value if package.title else None
+    return products.package_products(package_builds(package), title)
+
+
+def _products(package: UpdatePackage, calendar: Calendar) -> list[str]:
+    """Calendar products the package can belong to, the WSUS title's side first."""
+    title = package.title.value if package.title else None
+    found: list[str] = []
+    for number, ubr in package_builds(package):
+        for family in products.by_title_first(products.package_products([(number, ubr)], title), title):
+            product = calendar.product_for(family, number)
+            if product and product not in found:
+                found.append(product)
+    return found
 
 
 def classify(package: UpdatePackage, calendar: Calendar | None = None) -> Classification:
@@ -121,8 +165,10 @@ def _classify(package: UpdatePackage, calendar: Calendar) -> Classification:
     kb = package.kb.value if package.kb else None
     build = package.build.value if package.build else None
     month, month_evidence = _month(package)
-    products = _products(package, calendar)
-    family = package.products.value[0] if package.products and package.products.value else None
+    products_ = _products(package, calendar)
+    families = package_families(package)
+    family = families[0] if families else None
+    title = package.title.value if package.title else None
     primary = package.primary
     kinds = {p.kind for p in package.packages}
 
@@ -135,23 +181,28 @@ def _classify(package: UpdatePackage, calendar: Calendar) -> Classification:
         evidence.append(Evidence("hotpatch-marker", marker.value, marker.source, "hotpatch"))
     if month_evidence is not None:
         evidence.append(month_evidence)
+    by_build = products.package_products(package_builds(package))
+    if products.title_contradicts(by_build, title):
+        conflicts.append(f"the WSUS title names the {products.title_side(title)} but build {build} is "
+                         f"{', '.join(by_build)}'s")
 
     matches: list[CalendarMatch] = []
     if kb is not None:
-        matches = [m for m in calendar.by_kb(kb) if not products or m.product in products]
+        matches = [m for m in calendar.by_kb(kb) if not products_ or m.product in products_]
         for match in matches:
-            where = f"{match.release.source} ({match.product} {match.month})"
+            where = f"{match.entry.source} ({match.product} {match.month})"
             evidence.append(Evidence("calendar", f"KB{kb} is the {match.role} release", where, _ROLE_KIND[match.role]))
 
     def result(kind: str, confidence: str, rule: str, product: str | None = None, month_: str | None = None,
                baseline: str | None = None) -> Classification:
-        chosen_product = product or (products[0] if products else family)
+        chosen_product = product or (products_[0] if products_ else family)
         if baseline is None and chosen_product and (month_ or month) and chosen_product in calendar.products():
             base = calendar.baseline_for(chosen_product, month_ or month or "")
             if base is not None and kind in ("hotpatch", "lcu"):
                 baseline = base.build
+        stale = None if rule == "calendar" else staleness(calendar, chosen_product, month_ or month)
         return Classification(package.path, kb, kind, chosen_product, month_ or month, build, baseline, confidence,
-                              rule, tuple(evidence), tuple(conflicts))
+                              rule, tuple(evidence), tuple(conflicts), stale)
 
     # 1. The calendar names the KB.
     if matches:
@@ -161,9 +212,9 @@ def _classify(package: UpdatePackage, calendar: Calendar) -> Classification:
             conflicts.append(f"the calendar gives KB{kb} several roles: {', '.join(sorted(roles))}")
         if package.hotpatch_markers and "hotpatch" not in roles:
             conflicts.append(f"the package carries hotpatch markers but the calendar says {match.role}")
-        if month and str(match.month) != month:
+        if month and month not in (str(match.month), str(Month.of(match.entry.date))):
             conflicts.append(f"release month {month} differs from the calendar's {match.month}")
-        confidence = "high" if match.release.confidence == "P" and len(roles) == 1 else "medium"
+        confidence = "high" if match.confidence == "P" and len(roles) == 1 else "medium"
         kind = _ROLE_KIND[match.role]
         baseline = match.release.build if kind.startswith("baseline") else None
         return result(kind, confidence, "calendar", match.product, str(match.month), baseline)
@@ -190,7 +241,7 @@ def _classify(package: UpdatePackage, calendar: Calendar) -> Classification:
         return result("other", "high", "identity")
 
     # 5. A cumulative update the calendar does not know: the month rule, with low confidence.
-    if not products:
+    if not products_:
         # Products outside the hotpatch programs have no baselines: every cumulative update is the regular one.
         return result("lcu", "medium", "not-a-hotpatch-product")
     if month is None:
@@ -236,3 +287,12 @@ def classify_batch(packages: Sequence[UpdatePackage], calendar: Calendar | None 
                                  baseline=partner.baseline)
     return results
 
+
+
+def stale_warnings(results: Sequence[Classification]) -> list[str]:
+    """The distinct staleness warnings of ``results``, each prefixed with its package's file name."""
+    found: dict[str, None] = {}
+    for item in results:
+        if item.stale:
+            found[f"{os.path.basename(item.package)}: {item.stale}"] = None
+    return list(found)

@@ -237,12 +237,22 @@ def classify_command(
     _exit_on_errors(errors, results)
 
 
-@main.command("calendar")
+@main.group("calendar", invoke_without_command=True)
 @click.option("--product", help="Only this calendar product (e.g. windows-server-2022-azure-edition).")
 @_calendar_option
 @_format_option("text", "json")
-def calendar_command(product: str | None, calendar_files: tuple[str, ...], output_format: str) -> None:
-    """Show the hotpatch release calendar as pkginspect knows it: a month grid per product."""
+@click.pass_context
+def calendar_command(
+    ctx: click.Context, product: str | None, calendar_files: tuple[str, ...], output_format: str,
+) -> None:
+    """Show the hotpatch release calendar as pkginspect knows it: a month grid per product.
+
+    The bundled data, then the user calendar directory ($PKGINSPECT_CALENDAR_DIR, else
+    $XDG_DATA_HOME/pkginspect/calendar.d), then --calendar files. Subcommands convert and import write calendar
+    files.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from pkginspect.reports.calendar import calendar_json, calendar_text
 
     calendar = _load_calendar(calendar_files)
@@ -251,6 +261,62 @@ def calendar_command(product: str | None, calendar_files: tuple[str, ...], outpu
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--product") from None
     click.echo(text, nl=False)
+
+
+def _write_calendar(entries: Any, output: str | None, output_format: str, comments: tuple[str, ...]) -> None:
+    from pkginspect.calendar.write import HEADER_COMMENT, entries_csv, entries_json
+
+    entries = list(entries)
+    text = entries_json(entries) if output_format == "json" else entries_csv(entries, HEADER_COMMENT + comments)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    _write_atomically(output, text)
+    click.echo(f"pkginspect: wrote {len(entries)} releases to {output}", err=True)
+
+
+_CALENDAR_OUTPUT = click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=str),
+    help="Write the calendar file here (atomically) instead of standard output; put it in the user calendar "
+         "directory to have every later run use it.",
+)
+
+
+@calendar_command.command("convert")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@_CALENDAR_OUTPUT
+@click.option("--format", "output_format", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="Output format.")
+def calendar_convert_command(files: tuple[str, ...], output: str | None, output_format: str) -> None:
+    """Rewrite calendar files of either layout as one calendar file with one release per row.
+
+    The legacy layout (one product-month per row, out-of-band releases in the note) and the current one are
+    read; later files win where they overlap.
+    """
+    from pkginspect.calendar import load_calendar
+
+    calendar = load_calendar(files, bundled=False, user_dir=False)
+    _write_calendar(calendar, output, output_format, tuple(f"# converted from {name}" for name in files))
+
+
+@calendar_command.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@_CALENDAR_OUTPUT
+@click.option("--format", "output_format", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="Output format.")
+def calendar_import_command(files: tuple[str, ...], output: str | None, output_format: str) -> None:
+    """Write a calendar file from Microsoft's machine-readable release data.
+
+    Reads saved Microsoft Graph Windows Updates catalog entries, Intune windowsQualityUpdateCatalogItems, and
+    the JSON of the WindowsOSBuild (Get-LatestOSBuild) and WindowsReleaseInformation (Get-WinHotpatchCalendar)
+    PowerShell modules, recognised by shape. Write the result into the user calendar directory to have every
+    later run use it.
+    """
+    from pkginspect.calendar.imports import describe, import_files
+
+    entries = import_files(files)
+    _write_calendar(entries, output, output_format, tuple(f"# imported from {name}" for name in files))
+    click.echo(f"pkginspect: imported {describe(entries)}", err=True)
 
 
 def _rules_option(function: F) -> F:
@@ -325,10 +391,13 @@ def check_command(
     machines = _load_fleet(machine_files)
     results, errors = _inspect_all(packages, _limits(options), sha256=False)
     decisions = evaluate_all(results, machines, calendar, ruleset)
+    from pkginspect.classification import classify_batch, stale_warnings
+
+    warnings = stale_warnings(classify_batch(results, calendar))
     if output_format == "json":
-        click.echo(check_json(decisions, errors), nl=False)
+        click.echo(check_json(decisions, errors, warnings), nl=False)
     else:
-        click.echo(check_text(decisions, errors, explain=explain), nl=False)
+        click.echo(check_text(decisions, errors, explain=explain, warnings=warnings), nl=False)
     problems = [*errors, *((r.path, f"{r.path}!{p}") for r in results for p in r.problems)]
     for _, message in problems:
         click.echo(f"pkginspect: error: {message}", err=True)

@@ -81,6 +81,8 @@ class SubPackage:
     release_type: str | None
     restart: str | None
     source: str
+    parents: tuple[str, ...] = ()
+    """The versions of the sub-package's own parents (``PackageManifest.parent_versions``)."""
 
 
 @dataclass(frozen=True)
@@ -565,7 +567,8 @@ def _gather_cbs(
         sub = records.get(sub_path)
         if sub is not None:
             identity = sub.identity
-            subs.append(SubPackage(identity.name, identity.version, sub.release_type, sub.restart, sub_path))
+            subs.append(SubPackage(identity.name, identity.version, sub.release_type, sub.restart, sub_path,
+                                   sub.parent_versions))
     comps: tuple[Component, ...] = ()
     if manifests:
         comps = tuple(_component(reader, path, data) for path, data in reader.each(manifests))

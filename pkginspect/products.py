@@ -29,6 +29,8 @@ BUILDS: dict[int, tuple[tuple[str, ...], str]] = {
     25398: (("windows-server-23h2",), "23H2"),
     26100: (("windows-11", "windows-server-2025"), "24H2"),
     26200: (("windows-11",), "25H2"),
+    26300: (("windows-11",), "26H2"),  # enablement package on the 24H2/25H2 servicing branch
+    28000: (("windows-11",), "26H1"),  # new Arm64 devices
 }
 
 
@@ -80,3 +82,69 @@ def build_of_version(version: str | None) -> tuple[int, int | None] | None:
     if len(numbers) >= 4 and numbers[2] >= 1000:  # <major>.<minor>.<build>.<qfe>: component versions
         return numbers[2], numbers[3]
     return None
+
+
+# Server 2025 and Windows 11 24H2 share build 26100 and, until December 2025, their cumulative update files. From
+# January 2026 they ship different KBs in separate UBR ranges (Microsoft release health): Server 2025 at
+# 26100.32xxx (26100.32230, KB5073379), Windows 11 24H2 from 26100.7623 (KB5074109) up to 26100.9xxx.
+SHARED_BUILD = 26100
+SERVER_2025_FIRST_UBR = 32000
+WINDOWS_11_FIRST_SPLIT_UBR = 7623
+
+
+def by_ubr(build: int | None, ubr: int | None) -> tuple[str, ...]:
+    """The products that ship ``build.ubr``: ``candidates(build)``, narrowed by the 2026 UBR ranges of 26100."""
+    found = candidates(build)
+    if build != SHARED_BUILD or ubr is None:
+        return found
+    if ubr >= SERVER_2025_FIRST_UBR:
+        return tuple(p for p in found if p == "windows-server-2025")
+    if ubr >= WINDOWS_11_FIRST_SPLIT_UBR:
+        return tuple(p for p in found if p == "windows-11")
+    return found
+
+
+def title_side(title: str | None) -> str | None:
+    """``"server"`` or ``"client"`` when a WSUS title names only one side, else None.
+
+    "Microsoft server operating system version 24H2" is the server, "Windows 11 Version 24H2" the client.
+    """
+    if not title:
+        return None
+    text = title.casefold()
+    server = any(word in text for word in SERVER_WORDS)
+    client = any(word in text for word in CLIENT_WORDS)
+    return None if server == client else "server" if server else "client"
+
+
+def package_products(builds: Iterable[tuple[int, int | None]], title: str | None = None) -> tuple[str, ...]:
+    """The products a package applies to, from every (build, UBR) it names and its WSUS title.
+
+    The union over the builds (a package can name several parents: 7600 and 7601), each narrowed by its UBR
+    range. The title narrows only a build whose UBR is unknown: a known UBR in the shared range means one file
+    that served both products, whatever the title of the copy at hand says.
+    """
+    found: list[str] = []
+    for build, ubr in builds:
+        some = by_ubr(build, ubr)
+        side = title_side(title) if ubr is None else None
+        if side is not None and len(some) > 1:
+            some = tuple(p for p in some if ("server" in p) == (side == "server")) or some
+        found += some
+    return tuple(dict.fromkeys(found))
+
+
+def by_title_first(found: Iterable[str], title: str | None) -> tuple[str, ...]:
+    """``found`` with the products of the side the WSUS title names first (stable otherwise)."""
+    side = title_side(title)
+    items = tuple(found)
+    if side is None:
+        return items
+    return tuple(sorted(items, key=lambda p: ("server" in p) != (side == "server")))
+
+
+def title_contradicts(found: Iterable[str], title: str | None) -> bool:
+    """Whether the title names a side none of ``found`` is on (a 26100.32xxx server build titled Windows 11)."""
+    side = title_side(title)
+    items = tuple(found)
+    return side is not None and bool(items) and not any(("server" in p) == (side == "server") for p in items)

@@ -1,4 +1,10 @@
-"""Reading a calendar file (CSV or JSON) into raw rows with their locations, checking only its shape."""
+"""Reading a calendar file (CSV or JSON) into raw rows with their locations, checking only its shape.
+
+Two layouts are read: the calendar layout, one release per row (``COLUMNS``), and the legacy layout of
+pkginspect 0.x, one product-month per row with out-of-band releases in the note (``LEGACY_COLUMNS``). A file's
+layout is told by its header (CSV) or its first entry's keys (JSON): ``kind``/``cycle`` mean the calendar
+layout, anything else the legacy one.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +21,20 @@ from pkginspect.errors import CalendarError
 from pkginspect.textfiles import CsvLineError, commented_rows
 
 MAX_CALENDAR_BYTES = 10 * 1024 * 1024
-COLUMNS: tuple[str, ...] = (
+COLUMNS: tuple[str, ...] = ("product", "cycle", "kind", "date", "build", "kb", "chain", "confidence", "note")
+REQUIRED_COLUMNS: tuple[str, ...] = ("product", "cycle", "kind", "date")
+LEGACY_COLUMNS: tuple[str, ...] = (
     "product", "month", "type", "date", "build", "kb", "lcu_build", "lcu_kb", "confidence", "note",
 )
-REQUIRED_COLUMNS: tuple[str, ...] = ("product", "month", "type", "date", "build", "kb")
+LEGACY_REQUIRED_COLUMNS: tuple[str, ...] = ("product", "month", "type", "date", "build", "kb")
+CALENDAR_LAYOUT = "calendar"
+LEGACY_LAYOUT = "legacy"
+_MARKERS = ("kind", "cycle")
 _JSON_TOP_KEYS = ("releases", "$schema")
+# Keys of Microsoft's release data (Graph, Intune, the PowerShell modules), which `calendar import` reads.
+_RELEASE_DATA_KEYS = ("@odata.context", "value", "@odata.type", "Build", "Availability date", "KB article",
+                      "Calendar Year", "Version", "Operating System")
+_IMPORT_HINT = " (Microsoft release data? turn it into a calendar file with: pkginspect calendar import FILE -o OUT)"
 
 
 @dataclass(frozen=True)
@@ -31,6 +46,24 @@ class RawRow:
 
     location: str
     values: dict[str, object]
+
+
+@dataclass(frozen=True)
+class RawRows:
+    """The rows of one file and its layout (``CALENDAR_LAYOUT`` or ``LEGACY_LAYOUT``)."""
+
+    layout: str
+    rows: list[RawRow]
+
+
+def _layout(keys: list[str]) -> str:
+    return CALENDAR_LAYOUT if any(key in _MARKERS for key in keys) else LEGACY_LAYOUT
+
+
+def _columns(layout: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if layout == CALENDAR_LAYOUT:
+        return COLUMNS, REQUIRED_COLUMNS
+    return LEGACY_COLUMNS, LEGACY_REQUIRED_COLUMNS
 
 
 def read_text(path: str | os.PathLike[str], name: str, limit: int = MAX_CALENDAR_BYTES) -> str:
@@ -46,16 +79,16 @@ def is_json(path: str | os.PathLike[str], text: str) -> bool:
     return text.lstrip()[:1] in ("[", "{")
 
 
-def read_rows(path: str | os.PathLike[str], name: str | None = None) -> list[RawRow]:
+def read_rows(path: str | os.PathLike[str], name: str | None = None) -> RawRows:
     """Read a CSV or JSON calendar file into raw rows; ``name`` is how errors call the file (default: the path)."""
     label = os.fspath(path) if name is None else name
     text = read_text(path, label)
     if not text.strip():
         raise CalendarError(label, "empty file")
-    rows = json_rows(text, label) if is_json(path, text) else csv_rows(text, label)
-    if not rows:
+    found = json_rows(text, label) if is_json(path, text) else csv_rows(text, label)
+    if not found.rows:
         raise CalendarError(label, "no releases in the file")
-    return rows
+    return found
 
 
 def _suggest(word: str, choices: tuple[str, ...]) -> str:
@@ -63,14 +96,16 @@ def _suggest(word: str, choices: tuple[str, ...]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def csv_rows(text: str, name: str) -> list[RawRow]:
+def csv_rows(text: str, name: str) -> RawRows:
     """Rows of a CSV calendar: ``#`` lines are comments, the first other line is the header."""
     header: list[str] | None = None
+    layout = CALENDAR_LAYOUT
     rows: list[RawRow] = []
     try:
         for line, fields in commented_rows(text):
             if header is None:
-                header = _header(fields, name, line)
+                layout = _layout([field.strip().casefold() for field in fields])
+                header = _header(fields, name, line, layout)
                 continue
             if len(fields) != len(header):
                 raise CalendarError(name, f"line {line}: {len(fields)} fields, the header has {len(header)}")
@@ -79,17 +114,18 @@ def csv_rows(text: str, name: str) -> list[RawRow]:
         raise CalendarError(name, f"line {error.line or '?'}: not valid CSV: {error}") from None
     if header is None:
         raise CalendarError(name, "empty file (only comments)")
-    return rows
+    return RawRows(layout, rows)
 
 
-def _header(fields: list[str], name: str, line: int) -> list[str]:
+def _header(fields: list[str], name: str, line: int, layout: str) -> list[str]:
     header = [field.strip().casefold() for field in fields]
+    columns, required = _columns(layout)
     for column in header:
-        if column not in COLUMNS:
-            raise CalendarError(name, f"line {line}: unknown column {column!r}{_suggest(column, COLUMNS)}")
+        if column not in columns:
+            raise CalendarError(name, f"line {line}: unknown column {column!r}{_suggest(column, columns)}")
         if header.count(column) > 1:
             raise CalendarError(name, f"line {line}: column {column!r} appears twice")
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    missing = [column for column in required if column not in header]
     if missing:
         raise CalendarError(name, f"line {line}: missing required column(s): {', '.join(missing)}")
     return header
@@ -104,7 +140,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def json_rows(text: str, name: str) -> list[RawRow]:
+def json_rows(text: str, name: str) -> RawRows:
     """Entries of a JSON calendar: a list of objects, or ``{"releases": [...]}``; entries are numbered from 1."""
     try:
         document = json.loads(text, object_pairs_hook=_unique_keys)
@@ -117,24 +153,29 @@ def json_rows(text: str, name: str) -> list[RawRow]:
     if isinstance(document, dict):
         extra = [key for key in document if key not in _JSON_TOP_KEYS]
         if extra:
-            raise CalendarError(name, f"unknown top-level key {extra[0]!r}{_suggest(extra[0], _JSON_TOP_KEYS)}")
+            raise CalendarError(name, f"unknown top-level key {extra[0]!r}{_suggest(extra[0], _JSON_TOP_KEYS)}"
+                                      f"{_IMPORT_HINT if extra[0] in _RELEASE_DATA_KEYS else ''}")
         if "releases" not in document:
             raise CalendarError(name, "the JSON object has no 'releases' list")
         document = document["releases"]
     if not isinstance(document, list):
         raise CalendarError(name, "expected a JSON list of releases or an object with a 'releases' list")
-    return list(_entries(document, name))
+    first = document[0] if document and isinstance(document[0], dict) else {}
+    layout = _layout([str(key) for key in first])
+    return RawRows(layout, list(_entries(document, name, layout)))
 
 
-def _entries(document: list[Any], name: str) -> Iterator[RawRow]:
+def _entries(document: list[Any], name: str, layout: str) -> Iterator[RawRow]:
+    columns, required = _columns(layout)
     for index, entry in enumerate(document, 1):
         location = f"entry {index}"
         if not isinstance(entry, dict):
             raise CalendarError(name, f"{location}: expected an object, found {type(entry).__name__}")
         for key in entry:
-            if key not in COLUMNS:
-                raise CalendarError(name, f"{location}: unknown key {key!r}{_suggest(key, COLUMNS)}")
-        missing = [key for key in REQUIRED_COLUMNS if key not in entry]
+            if key not in columns:
+                hint = _IMPORT_HINT if key in _RELEASE_DATA_KEYS else ""
+                raise CalendarError(name, f"{location}: unknown key {key!r}{_suggest(key, columns)}{hint}")
+        missing = [key for key in required if key not in entry]
         if missing:
             raise CalendarError(name, f"{location}: missing required key(s): {', '.join(missing)}")
         yield RawRow(location, dict(entry))

@@ -1,4 +1,4 @@
-"""Checking raw calendar rows and turning them into Releases; checking that a set of releases agrees on KBs."""
+"""Checking raw calendar rows and turning them into entries; checking that a set of entries agrees on KBs."""
 
 from __future__ import annotations
 
@@ -11,25 +11,30 @@ from typing import cast
 
 from pkginspect.calendar.aliases import suggest_product
 from pkginspect.calendar.model import (
+    BASELINE_TYPES,
+    CHAIN_EFFECTS,
     CONFIDENCES,
+    DEFAULT_CHAIN,
+    KINDS,
+    MAIN_KINDS,
+    OUT_OF_BAND_KINDS,
     PLANNED_BASELINE_MONTHS,
     PRODUCT_BUILDS,
-    RELEASE_TYPES,
+    ChainEffect,
     Confidence,
+    Entry,
+    Kind,
     Month,
-    OutOfBand,
-    Release,
-    ReleaseType,
     format_build,
     parse_build,
 )
-from pkginspect.calendar.notes import parse_note
 from pkginspect.calendar.rows import RawRow
 from pkginspect.errors import CalendarError
 
 _KB = re.compile(r"(?:KB)?([0-9]{1,9})", re.ASCII | re.IGNORECASE)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-_TYPES: dict[str, ReleaseType] = {name: name for name in RELEASE_TYPES}
+_KINDS: dict[str, Kind] = {name: name for name in KINDS}
+_CHAINS: dict[str, ChainEffect] = {name: name for name in CHAIN_EFFECTS}
 _CONFIDENCES: dict[str, Confidence] = {name: name for name in CONFIDENCES}
 
 
@@ -39,20 +44,27 @@ class RowProblem(Exception):
 
 @dataclass(frozen=True)
 class Located:
-    """A release with the file it came from, its location in that file and the file's load order."""
+    """An entry with the file it came from, its location in that file and the file's load order.
 
-    release: Release
+    ``whole_month`` marks entries of a legacy row: such a row describes its product's whole month, so it replaces
+    every entry of that month read before it.
+    """
+
+    entry: Entry
     file: str
     location: str
     order: int
+    whole_month: bool = False
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str:
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """A ``" (did you mean 'x'?)"`` hint, or ``""``."""
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _text(row: RawRow, column: str, *, required: bool) -> str | None:
+def text(row: RawRow, column: str, *, required: bool) -> str | None:
+    """A column's text, stripped; None when empty (a RowProblem when ``required``)."""
     value = row.values.get(column)
     if value is None or value == "":
         if required:
@@ -63,67 +75,81 @@ def _text(row: RawRow, column: str, *, required: bool) -> str | None:
     return value.strip()
 
 
-def _product(row: RawRow) -> str:
-    product = cast(str, _text(row, "product", required=True))
-    if product not in PRODUCT_BUILDS:
-        raise RowProblem(f"unknown product {product!r}{suggest_product(product)}; "
+def product(row: RawRow) -> str:
+    """The calendar product of a row."""
+    name = cast(str, text(row, "product", required=True))
+    if name not in PRODUCT_BUILDS:
+        raise RowProblem(f"unknown product {name!r}{suggest_product(name)}; "
                          f"calendar products: {', '.join(PRODUCT_BUILDS)}")
-    return product
+    return name
 
 
-def _month(row: RawRow) -> Month:
-    text = cast(str, _text(row, "month", required=True))
+def month(row: RawRow, column: str) -> Month:
+    """A ``YYYY-MM`` column."""
+    value = cast(str, text(row, column, required=True))
     try:
-        return Month.parse(text)
+        return Month.parse(value)
     except ValueError:
-        raise RowProblem(f"bad month {text!r} (expected YYYY-MM with a month from 01 to 12)") from None
+        raise RowProblem(f"bad {column} {value!r} (expected YYYY-MM with a month from 01 to 12)") from None
 
 
-def _type(row: RawRow, month: Month) -> ReleaseType:
-    text = cast(str, _text(row, "type", required=True))
-    if text not in _TYPES:
-        raise RowProblem(f"bad type {text!r}{_suggest(text, RELEASE_TYPES)}; types: {', '.join(RELEASE_TYPES)}")
-    planned = month.month in PLANNED_BASELINE_MONTHS
-    if text == "baseline-planned" and not planned:
-        raise RowProblem(f"baseline-planned in {month}, which is not a planned baseline month (Jan, Apr, Jul, Oct)")
-    if text == "baseline-unplanned" and planned:
-        raise RowProblem(f"baseline-unplanned in {month}, a planned baseline month (use baseline-planned)")
-    return _TYPES[text]
+def check_kind_month(kind: str, cycle: Month) -> None:
+    """A planned baseline only in a planned baseline month, an unplanned one only outside them."""
+    planned = cycle.month in PLANNED_BASELINE_MONTHS
+    if kind == "baseline-planned" and not planned:
+        raise RowProblem(f"baseline-planned in {cycle}, which is not a planned baseline month (Jan, Apr, Jul, Oct)")
+    if kind == "baseline-unplanned" and planned:
+        raise RowProblem(f"baseline-unplanned in {cycle}, a planned baseline month (use baseline-planned)")
 
 
-def _date(row: RawRow, month: Month) -> dt.date:
-    text = cast(str, _text(row, "date", required=True))
+def date(row: RawRow, column: str = "date") -> dt.date:
+    """A ``YYYY-MM-DD`` column."""
+    value = cast(str, text(row, column, required=True))
     try:
-        if not _DATE.fullmatch(text):
-            raise ValueError(text)
-        date = dt.date.fromisoformat(text)
+        if not _DATE.fullmatch(value):
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
     except ValueError:
-        raise RowProblem(f"bad date {text!r} (expected YYYY-MM-DD)") from None
-    if not month.contains(date):
-        raise RowProblem(f"date {date} is outside the month {month}")
-    return date
+        raise RowProblem(f"bad {column} {value!r} (expected YYYY-MM-DD)") from None
 
 
-def _build(row: RawRow, column: str, product: str, *, required: bool) -> str | None:
-    text = _text(row, column, required=required)
-    if text is None:
+def check_date(day: dt.date, cycle: Month, kind: str, what: str = "date") -> None:
+    """A release is dated in its cycle's month; an out-of-band one may be dated in the next month too."""
+    if cycle.contains(day):
+        return
+    if kind in OUT_OF_BAND_KINDS and cycle.next().contains(day):
+        return
+    allowed = f"the month {cycle} or the next" if kind in OUT_OF_BAND_KINDS else f"the month {cycle}"
+    raise RowProblem(f"{what} {day} is outside {allowed}")
+
+
+def build(row: RawRow, column: str, product_name: str, *, required: bool) -> str | None:
+    """A build column (``NNNNN.NNNN``) of the product's build number."""
+    value = text(row, column, required=required)
+    if value is None:
         return None
+    return check_build(value, column, product_name)
+
+
+def check_build(value: str, column: str, product_name: str) -> str:
+    """``value`` as a normalised build of ``product_name``; RowProblem naming ``column`` otherwise."""
     try:
-        number, ubr = parse_build(text)
+        number, ubr = parse_build(value)
     except ValueError:
-        raise RowProblem(f"bad {column} {text!r} (expected NNNNN.NNNN, e.g. 20348.2402)") from None
-    if number != PRODUCT_BUILDS[product]:
-        raise RowProblem(f"{column} {text} is not a {product} build ({PRODUCT_BUILDS[product]}.x)")
+        raise RowProblem(f"bad {column} {value!r} (expected NNNNN.NNNN, e.g. 20348.2402)") from None
+    if number != PRODUCT_BUILDS[product_name]:
+        raise RowProblem(f"{column} {value} is not a {product_name} build ({PRODUCT_BUILDS[product_name]}.x)")
     return format_build((number, ubr))
 
 
-def _kb(row: RawRow, column: str, *, required: bool) -> int | None:
+def kb(row: RawRow, column: str, *, required: bool) -> int | None:
+    """A KB column: ``KB5036909``, ``5036909`` or (JSON) the number."""
     value = row.values.get(column)
     if value is None or value == "":
         if required:
             raise RowProblem(f"{column} is empty")
         return None
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10**9:
         return value
     match = _KB.fullmatch(value.strip()) if isinstance(value, str) else None
     if not match or int(match[1]) == 0:
@@ -131,123 +157,148 @@ def _kb(row: RawRow, column: str, *, required: bool) -> int | None:
     return int(match[1])
 
 
-def _confidence(row: RawRow) -> Confidence:
-    text = _text(row, "confidence", required=False) or "?"
-    if text not in _CONFIDENCES:
-        raise RowProblem(f"bad confidence {text!r}; expected one of {', '.join(CONFIDENCES)}")
-    return _CONFIDENCES[text]
+def confidence(row: RawRow) -> Confidence:
+    """The confidence column (``P``, ``S`` or ``?``; empty is ``?``)."""
+    value = text(row, "confidence", required=False) or "?"
+    if value not in _CONFIDENCES:
+        raise RowProblem(f"bad confidence {value!r}; expected one of {', '.join(CONFIDENCES)}")
+    return _CONFIDENCES[value]
 
 
-def _out_of_band(note: str, product: str, month: Month) -> tuple[OutOfBand, ...]:
-    try:
-        written = parse_note(note)
-    except ValueError as error:
-        raise RowProblem(f"note: {error}") from None
-    found = []
-    for oob in written:
-        number = parse_build(oob.build)[0]
-        if number != PRODUCT_BUILDS[product]:
-            if number in PRODUCT_BUILDS.values():
-                continue  # another calendar product's release mentioned in passing (24H2 rows name 25H2 builds)
-            raise RowProblem(f"note: out-of-band build {oob.build} is not a {product} build")
-        if not month.contains(oob.date):
-            raise RowProblem(f"note: out-of-band date {oob.date} is outside the month {month}")
-        breaks = oob.breaks_chain if oob.breaks_chain is not None else not oob.hotpatch
-        found.append(OutOfBand(oob.date, oob.build, oob.kb, oob.hotpatch, breaks, oob.breaks_chain is not None,
-                               oob.remark))
-    return tuple(found)
+def chain_effect(kind: Kind, stated: str | None) -> tuple[ChainEffect, bool]:
+    """The chain effect of a release of ``kind`` (the stated one, checked, or the kind's default)."""
+    if stated is None:
+        return DEFAULT_CHAIN[kind], False
+    if stated not in _CHAINS:
+        raise RowProblem(f"bad chain {stated!r}{suggest(stated, CHAIN_EFFECTS)}; chain effects: "
+                         f"{', '.join(CHAIN_EFFECTS)} (or empty for the kind's default)")
+    effect = _CHAINS[stated]
+    if kind in BASELINE_TYPES and effect != "starts":
+        raise RowProblem(f"chain {effect!r} for a {kind}: a baseline starts the hotpatch chain")
+    if kind not in BASELINE_TYPES and effect == "starts":
+        raise RowProblem(f"chain 'starts' for a {kind}: only a baseline starts the hotpatch chain")
+    if kind == "lcu" and effect == "keeps":
+        raise RowProblem("chain 'keeps' for an lcu: the regular cumulative update of a hotpatch month takes a "
+                         "machine off the hotpatch chain")
+    return effect, True
 
 
-def release_from_row(row: RawRow, source: str) -> Release:
-    """Check one raw row and build its Release; raises RowProblem naming the first problem."""
-    product = _product(row)
-    month = _month(row)
-    kind = _type(row, month)
-    date = _date(row, month)
-    build = cast(str, _build(row, "build", product, required=True))
-    kb = cast(int, _kb(row, "kb", required=True))
-    lcu_build = _build(row, "lcu_build", product, required=False)
-    lcu_kb = _kb(row, "lcu_kb", required=False)
-    if (lcu_build is None) != (lcu_kb is None):
-        raise RowProblem("lcu_build and lcu_kb go together: give both or neither")
-    if lcu_build is not None and kind != "hotpatch" and (lcu_build, lcu_kb) != (build, kb):
-        raise RowProblem(f"a baseline is the month's cumulative update: lcu_build/lcu_kb ({lcu_build} KB{lcu_kb}) "
-                         f"must equal build/kb ({build} KB{kb})")
-    if lcu_build is not None and kind == "hotpatch" and parse_build(build) >= parse_build(lcu_build):
-        raise RowProblem(f"hotpatch build {build} is not below the month's lcu_build {lcu_build}")
-    note = _text(row, "note", required=False) or ""
-    return Release(product, month, kind, date, build, kb, lcu_build, lcu_kb, _confidence(row), note,
-                   _out_of_band(note, product, month), source)
+def entry_from_row(row: RawRow, source: str) -> Entry:
+    """Check one raw row of the calendar layout and build its Entry; raises RowProblem naming the first problem."""
+    name = product(row)
+    cycle = month(row, "cycle")
+    kind_text = cast(str, text(row, "kind", required=True))
+    if kind_text not in _KINDS:
+        raise RowProblem(f"bad kind {kind_text!r}{suggest(kind_text, KINDS)}; kinds: {', '.join(KINDS)}")
+    kind = _KINDS[kind_text]
+    check_kind_month(kind, cycle)
+    day = date(row)
+    check_date(day, cycle, kind)
+    found_build = build(row, "build", name, required=False)
+    found_kb = kb(row, "kb", required=False)
+    if found_build is None and found_kb is None:
+        raise RowProblem("build and kb are both empty: give at least one")
+    effect, stated = chain_effect(kind, text(row, "chain", required=False))
+    return Entry(name, cycle, kind, day, found_build, found_kb, effect, stated, confidence(row),
+                 text(row, "note", required=False) or "", source)
 
 
-def releases_from_rows(rows: Sequence[RawRow], name: str, order: int) -> list[Located]:
-    """Check every row of one file; raises CalendarError with the first problem (and how many more there are)."""
-    found: list[Located] = []
-    problems: list[str] = []
-    first: dict[tuple[str, Month], str] = {}
-    for row in rows:
-        where = row.location.removeprefix("line ") if row.location.startswith("line ") else row.location
-        try:
-            release = release_from_row(row, f"{name}:{where}")
-        except RowProblem as problem:
-            problems.append(f"{row.location}: {problem}")
-            continue
-        key = (release.product, release.month)
-        if key in first:
-            problems.append(f"{row.location}: a second row for {release.product} {release.month} "
-                            f"(the first is at {first[key]})")
-            continue
-        first[key] = row.location
-        found.append(Located(release, name, row.location, order))
+def row_source(name: str, row: RawRow) -> str:
+    """``file:7`` for CSV line 7, ``file:entry 3`` for JSON entry 3."""
+    where = row.location.removeprefix("line ") if row.location.startswith("line ") else row.location
+    return f"{name}:{where}"
+
+
+def raise_problems(name: str, problems: Sequence[str]) -> None:
+    """Raise the first problem (and how many more there are) as a CalendarError naming the file."""
     if problems:
         more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
         raise CalendarError(name, problems[0] + more)
+
+
+def entries_from_rows(rows: Sequence[RawRow], name: str, order: int) -> list[Located]:
+    """Check every row of one calendar-layout file; raises CalendarError with the first problem (and the count)."""
+    found: list[Located] = []
+    problems: list[str] = []
+    for row in rows:
+        try:
+            found.append(Located(entry_from_row(row, row_source(name, row)), name, row.location, order))
+        except RowProblem as problem:
+            problems.append(f"{row.location}: {problem}")
+    raise_problems(name, problems)
+    check_months(found, name)
     check_kbs(found)
     return found
 
 
+def check_months(entries: Sequence[Located], name: str) -> None:
+    """Check each product-month of one file.
+
+    At most one baseline or hotpatch, at most one regular cumulative update, a hotpatch below that update, and no
+    regular cumulative update beside a baseline (the baseline is that update).
+    """
+    slots: dict[tuple[str, Month, str], Located] = {}
+    problems: list[str] = []
+    for item in entries:
+        entry = item.entry
+        slot = "main" if entry.kind in MAIN_KINDS else "lcu" if entry.kind == "lcu" else None
+        if slot is None:
+            continue
+        key = (entry.product, entry.cycle, slot)
+        if key in slots:
+            what = "baseline or hotpatch" if slot == "main" else "regular cumulative update (lcu)"
+            problems.append(f"{item.location}: a second {what} for {entry.product} {entry.cycle} "
+                            f"(the first is at {slots[key].location})")
+            continue
+        slots[key] = item
+    for (product_name, cycle, slot), item in slots.items():
+        main = slots.get((product_name, cycle, "main"))
+        if slot != "lcu" or main is None:
+            continue
+        lcu = item.entry
+        if main.entry.is_baseline:
+            problems.append(f"{item.location}: an lcu beside the {main.entry.kind} of {product_name} {cycle} "
+                            f"({main.location}): a baseline is the month's cumulative update")
+        elif main.entry.build and lcu.build and parse_build(main.entry.build) >= parse_build(lcu.build):
+            problems.append(f"{main.location}: hotpatch build {main.entry.build} is not below the month's "
+                            f"lcu build {lcu.build} ({item.location})")
+    raise_problems(name, sorted(problems, key=_line_order))
+
+
+def _line_order(problem: str) -> tuple[int, str]:
+    head = problem.split(":", 1)[0]
+    number = head.rsplit(" ", 1)[-1]
+    return (int(number) if number.isdigit() else 0, problem)
+
+
 _ROLE_FAMILY = {"baseline-planned": "cumulative", "baseline-unplanned": "cumulative", "lcu": "cumulative",
-                "hotpatch": "hotpatch", "out-of-band": "out-of-band"}
+                "hotpatch": "hotpatch", "oob-lcu": "out-of-band", "oob-hotpatch": "out-of-band",
+                "preview": "preview"}
 
 
-@dataclass(frozen=True)
-class _Use:
-    kb: int
-    role: str
-    located: Located
-
-
-def _uses(located: Located) -> Iterable[_Use]:
-    release = located.release
-    yield _Use(release.kb, release.type, located)
-    if release.lcu_kb is not None and not release.is_baseline:  # a baseline's LCU is the baseline itself
-        yield _Use(release.lcu_kb, "lcu", located)
-    for oob in release.out_of_band:
-        yield _Use(oob.kb, "out-of-band", located)
-
-
-def _compatible(one: _Use, other: _Use) -> bool:
+def _compatible(one: Located, other: Located) -> bool:
     """The only shared-KB case: one release serving several products in the same month, in the same role."""
-    a, b = one.located.release, other.located.release
-    return a.product != b.product and a.month == b.month and _ROLE_FAMILY[one.role] == _ROLE_FAMILY[other.role]
+    a, b = one.entry, other.entry
+    return a.product != b.product and a.cycle == b.cycle and _ROLE_FAMILY[a.kind] == _ROLE_FAMILY[b.kind]
 
 
-def check_kbs(releases: Sequence[Located]) -> None:
+def check_kbs(entries: Sequence[Located]) -> None:
     """Raise CalendarError when a KB names two different releases (shared-KB products excepted).
 
     The error is reported against the later of the two (by file order, then position in the file).
     """
-    seen: dict[int, list[_Use]] = {}
-    for located in sorted(releases, key=lambda item: item.order):
-        for use in _uses(located):
-            for earlier in seen.get(use.kb, ()):
-                if not _compatible(use, earlier):
-                    there = earlier.located
-                    where = there.location if there.file == located.file else there.release.source
-                    raise CalendarError(
-                        located.file,
-                        f"{located.location}: KB{use.kb} is the {use.role} of {located.release.product} "
-                        f"{located.release.month} but also the {earlier.role} of {there.release.product} "
-                        f"{there.release.month} ({where}); one KB names one release",
-                    )
-            seen.setdefault(use.kb, []).append(use)
+    seen: dict[int, list[Located]] = {}
+    for located in sorted(entries, key=lambda item: item.order):
+        entry = located.entry
+        if entry.kb is None:
+            continue
+        for there in seen.get(entry.kb, ()):
+            if not _compatible(located, there):
+                where = there.location if there.file == located.file else there.entry.source
+                raise CalendarError(
+                    located.file,
+                    f"{located.location}: KB{entry.kb} is the {entry.kind} of {entry.product} {entry.cycle} "
+                    f"but also the {there.entry.kind} of {there.entry.product} {there.entry.cycle} ({where}); "
+                    "one KB names one release",
+                )
+        seen.setdefault(entry.kb, []).append(located)

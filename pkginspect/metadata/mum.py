@@ -173,6 +173,15 @@ class PackageManifest:
         """Identities of every ``<parent>``, flattened."""
         return tuple(identity for group in self.parents for identity in group.identities)
 
+    @property
+    def parent_versions(self) -> tuple[str, ...]:
+        """The distinct versions of every parent identity, in document order.
+
+        A package can name several parents (KB2465285 applies to both ``6.1.7600.16385`` and ``6.1.7601.17514``:
+        Windows 7 / Server 2008 R2 RTM and SP1); applicability must consider each of them, not only the first.
+        """
+        return tuple(dict.fromkeys(i.version for i in self.parent_identities if i.version))
+
     def _contents(self, kind: str) -> tuple[AssemblyIdentity, ...]:
         return tuple(identity for update in self.updates if update.kind == kind for identity in update.identities)
 

@@ -9,9 +9,11 @@ from collections.abc import Iterator, Sequence
 from pkginspect.batch import AuditResult, DecisionMatrix
 from pkginspect.rules.decide import Decision
 
-COLUMNS = ("machine", "package", "kb", "kind", "confidence", "verdict", "rule", "reasons", "missing", "path")
+COLUMNS = ("machine", "package", "kb", "kind", "confidence", "verdict", "rule", "reasons", "missing", "path",
+           "warning")
 """The header row. ``rule`` is the deciding rule (the first reason); ``reasons`` and ``missing`` are joined
-with ``SEPARATOR``; ``path`` is the package path as given to the audit (``package`` is its file name)."""
+with ``SEPARATOR``; ``path`` is the package path as given to the audit (``package`` is its file name);
+``warning`` says when the calendar is older than the package (its kind is then a guess)."""
 SEPARATOR = " | "
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,7 +45,7 @@ def ordered_decisions(result: AuditResult) -> Sequence[Decision]:
                                                    packages.get(d.package, len(packages)), d.package))
 
 
-def _row(decision: Decision, confidence: dict[str, str]) -> list[str]:
+def _row(decision: Decision, confidence: dict[str, str], stale: dict[str, str]) -> list[str]:
     rule = decision.reasons[0].rule if decision.reasons else ""
     return [
         decision.machine,
@@ -56,6 +58,7 @@ def _row(decision: Decision, confidence: dict[str, str]) -> list[str]:
         SEPARATOR.join(" ".join(r.message.split()) for r in decision.reasons),
         SEPARATOR.join(decision.missing),
         decision.package,
+        stale.get(decision.package, ""),
     ]
 
 
@@ -67,10 +70,11 @@ def _line(values: Sequence[str]) -> str:
 
 def _lines(result: AuditResult) -> Iterator[str]:
     confidence = {c.package: c.confidence for c in result.classifications}
+    stale = {c.package: c.stale for c in result.classifications if c.stale}
     decisions = ordered_decisions(result)
     if not isinstance(decisions, DecisionMatrix):
         for decision in decisions:
-            yield _line(_row(decision, confidence))
+            yield _line(_row(decision, confidence, stale))
         return
     # Every field but the machine depends only on the package and its outcome: encode those once.
     tails: dict[tuple[int, int], str] = {}
@@ -81,7 +85,7 @@ def _lines(result: AuditResult) -> Iterator[str]:
             tail = tails.get((package, id(outcome)))
             if tail is None:
                 sample = decisions.at(machine, package)
-                tail = tails[(package, id(outcome))] = _line(_row(sample, confidence)[1:])
+                tail = tails[(package, id(outcome))] = _line(_row(sample, confidence, stale)[1:])
             yield f"{head},{tail}"
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from pkginspect.batch import VERDICT_ORDER, AuditResult, DecisionMatrix
 from pkginspect.calendar import Calendar, Release
-from pkginspect.classification import Classification
+from pkginspect.classification import Classification, stale_warnings
 from pkginspect.reports.audit_csv import file_name, ordered_decisions
 from pkginspect.reports.audit_markdown import (
     counts,
@@ -102,6 +102,7 @@ ul.plain li { margin: 3px 0; }
 .tag { display: inline-block; white-space: nowrap; margin: 1px 0; padding: 0 6px; border-radius: 4px;
   font-size: 12px; font-weight: 600; }
 .chart svg { display: block; max-width: 100%; height: auto; }
+.warning { border-left: 4px solid #b35900; background: #fff4e5; padding: 6px 10px; }
 .calendar { margin-bottom: 10px; }
 .calendar { table-layout: fixed; }
 .calendar td, .calendar th { text-align: center; width: 86px; font-size: 12px; }
@@ -502,10 +503,11 @@ def _calendar_products(calendar: Calendar, classifications: Iterable[Classificat
 
 
 def _release_title(release: Release) -> str:
-    text = f"{release.month} {release.type} KB{release.kb} {release.build}"
+    text = f"{release.month} {release.type} KB{release.kb or '?'} {release.build or '(build ?)'}"
     if release.lcu_kb and release.lcu_kb != release.kb:
         text += f" (cumulative update KB{release.lcu_kb} {release.lcu_build})"
-    return text + "".join(f"; out-of-band {o.date} KB{o.kb} {o.build}" for o in release.out_of_band)
+    return text + "".join(f"; out-of-band {o.date} KB{o.kb or '?'} {o.build or '(build ?)'}"
+                          for o in release.out_of_band)
 
 
 def _calendar_grid(calendar: Calendar, product: str, audited: Mapping[tuple[str, str], list[str]]) -> list[str]:
@@ -540,7 +542,7 @@ def _calendar_grid(calendar: Calendar, product: str, audited: Mapping[tuple[str,
                      "<th>Hotpatch chain</th><th>Remark</th></tr></thead><tbody>")
         for oob in extra:
             chain = "breaks it" if oob.breaks_chain else "keeps it"
-            lines.append(f"<tr><td>{_e(oob.date)}</td><td>{_e(oob.build)}</td><td>KB{_e(oob.kb)}</td>"
+            lines.append(f"<tr><td>{_e(oob.date)}</td><td>{_e(oob.build or '?')}</td><td>KB{_e(oob.kb or '?')}</td>"
                          f"<td>{'hotpatch' if oob.hotpatch else 'update'}</td><td>{chain}"
                          f"{'' if oob.chain_stated else ' (by rule)'}</td><td>{_e(oob.remark)}</td></tr>")
         lines.append("</tbody></table></details>")
@@ -590,6 +592,8 @@ def audit_html(result: AuditResult) -> str:
     groups = _groups(result, decisions)
     body = [
         *_header(result),
+        *(f'<p class="warning" role="alert"><strong>Warning:</strong> {_e(w)}</p>'
+          for w in stale_warnings(result.classifications)),
         "<main>",
         *_totals(result),
         *(_matrix(result, labels, decisions) if groups is None else _grouped_matrix(result, labels, groups)),

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from pkginspect.batch import AuditResult, DecisionMatrix
+from pkginspect.classification import stale_warnings
 from pkginspect.reports.audit_csv import file_name, ordered_decisions
 from pkginspect.reports.audit_markdown import error_text, reason_facts
 from pkginspect.rules.decide import Decision
@@ -76,7 +77,7 @@ def _counts(decisions: Sequence[Decision]) -> dict[str, str]:
 
 
 def _machine_suite(parent: ET.Element | None, name: str, machine: object, decisions: Sequence[Decision],
-                   names: dict[str, str], timestamp: str) -> ET.Element:
+                   names: dict[str, str], timestamp: str, warnings: Sequence[str] = ()) -> ET.Element:
     attributes = {"name": _clean(name), **_counts(decisions), "time": "0", "timestamp": timestamp}
     suite = ET.Element("testsuite", attributes) if parent is None else ET.SubElement(parent, "testsuite", attributes)
     facts = machine.to_dict() if hasattr(machine, "to_dict") else dict(getattr(machine, "__dict__", {}))
@@ -87,6 +88,8 @@ def _machine_suite(parent: ET.Element | None, name: str, machine: object, decisi
             shown = str(value).lower() if isinstance(value, bool) else str(value)
             ET.SubElement(properties, "property", {"name": _clean(key), "value": _clean(shown)})
     _cases(suite, name, decisions, names)
+    if warnings:
+        ET.SubElement(suite, "system-err").text = _clean("\n".join(f"warning: {w}" for w in warnings))
     return suite
 
 
@@ -170,8 +173,9 @@ def audit_junit_chunks(result: AuditResult) -> Iterator[str]:
         "errors": str(int(totals["errors"]) + errors), "skipped": totals["skipped"], "time": "0",
     })
     machines = {str(getattr(m, "name", "")): m for m in result.machines}
+    warnings = stale_warnings(result.classifications)
     suites: Iterator[ET.Element] = (
-        _machine_suite(None, name, machines.get(name), items, names, timestamp)
+        _machine_suite(None, name, machines.get(name), items, names, timestamp, warnings)
         for name, items in _by_machine(decisions)
     )
     if result.errors:

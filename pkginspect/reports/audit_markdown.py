@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from pkginspect.batch import VERDICT_ORDER, AuditResult, DecisionMatrix, PackageFailure
+from pkginspect.classification import stale_warnings
 from pkginspect.package import UpdatePackage
 from pkginspect.reports.audit_csv import BATCH, file_name, ordered_decisions
 from pkginspect.rules.decide import Decision
@@ -286,8 +287,10 @@ def audit_markdown_chunks(result: AuditResult) -> Iterator[str]:
     labels = package_labels(result.packages)
     decisions = ordered_decisions(result)
     summary = f"Generated {result.generated} · {counts(result)}"
+    stale = stale_warnings(result.classifications)
     sections: list[Callable[[], Iterable[str]]] = [
         lambda: ["# pkginspect audit", "", text(summary)],
+        *([lambda: [f"> **Warning:** {text(w)}" for w in stale]] if stale else []),
         lambda: _totals(result),
         lambda: _packages(result, labels),
         lambda: _matrix(result, labels, decisions),

@@ -9,7 +9,7 @@ from pkginspect.calendar import Calendar, OutOfBand, Release, planned_baseline_m
 
 SCHEMA_ID = "https://pkginspect.invalid/schemas/calendar.schema.json"
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-CELLS = {"baseline-planned": "B", "baseline-unplanned": "B*", "hotpatch": "H"}
+CELLS = {"baseline-planned": "B", "baseline-unplanned": "B*", "hotpatch": "H", "lcu": "L", "out-of-band": "o"}
 NO_DATA = "·"
 OOB_MARK = "+o"
 CELL_WIDTH = 6
@@ -17,6 +17,8 @@ LEGEND = (
     ("B", "planned baseline: the month's cumulative update, restarts"),
     ("B*", "unplanned baseline: replaced that month's hotpatch, restarts"),
     ("H", "hotpatch: no restart on an enrolled machine on the hotpatch chain"),
+    ("L", "no hotpatch known: only the month's regular cumulative update"),
+    ("o", "only out-of-band releases known for the month"),
     (NO_DATA, "no release in the calendar"),
     (OOB_MARK, "out-of-band release(s) that month, listed under the grid"),
 )
@@ -39,6 +41,8 @@ def _chain(oob: OutOfBand) -> str:
     effect = "breaks the chain" if oob.breaks_chain else "keeps the chain"
     if oob.chain_stated:
         return effect
+    if oob.kind == "preview":
+        return effect + " (rule: a preview update)"
     return effect + (" (rule: an out-of-band hotpatch)" if oob.hotpatch else " (rule: an out-of-band update)")
 
 
@@ -53,14 +57,23 @@ def _grid(calendar: Calendar, product: str) -> list[str]:
     for year in range(first.year, last.year + 1):
         cells = "".join(f"{_cell(by_month.get((year, month))):<{CELL_WIDTH}}" for month in range(1, 13))
         lines.append(f"  {year}  {cells.rstrip()}")
-    extra = [oob for release in releases for oob in release.out_of_band]
-    if extra:
-        lines.append("  out-of-band")
-        for oob in extra:
-            kind = "hotpatch" if oob.hotpatch else "update"
-            remark = f"  [{oob.remark}]" if oob.remark else ""
-            lines.append(f"    {oob.date}  {oob.build:<11} KB{oob.kb:<8} {kind:<9} {_chain(oob)}{remark}")
+    for title, extra in (("out-of-band", [(r, o) for r in releases for o in r.out_of_band]),
+                         ("previews", [(r, p) for r in releases for p in r.previews])):
+        if extra:
+            lines.append(f"  {title}")
+            lines += [_extra_line(release, oob) for release, oob in extra]
     return lines
+
+
+def _extra_line(release: Release, oob: OutOfBand) -> str:
+    kind = "hotpatch" if oob.hotpatch else "preview" if oob.kind == "preview" else "update"
+    remarks = [oob.remark] if oob.remark else []
+    if not release.month.contains(oob.date):
+        remarks.insert(0, f"of the {release.month} cycle")
+    remark = f"  [{'; '.join(remarks)}]" if remarks else ""
+    build = oob.build or "(build ?)"
+    kb = f"KB{oob.kb}" if oob.kb is not None else "KB?"
+    return f"    {oob.date}  {build:<11} {kb:<10} {kind:<9} {_chain(oob)}{remark}"
 
 
 def calendar_text(calendar: Calendar, product: str | None = None) -> str:
@@ -88,7 +101,9 @@ def _release(calendar: Calendar, release: Release) -> dict[str, Any]:
 def calendar_json(calendar: Calendar, product: str | None = None) -> str:
     """The releases (product, then month order) as JSON valid against ``pkginspect/schemas/calendar.schema.json``.
 
-    Each hotpatch carries ``baseline_build``, the baseline it builds on (null when not known).
+    ``releases`` is the month view (each hotpatch carries ``baseline_build``, the baseline it builds on, null when
+    not known); ``entries`` the calendar's releases one per row; ``newest_months`` the last month known per
+    product.
     """
     names = _products(calendar, product)
     document = {
@@ -96,6 +111,8 @@ def calendar_json(calendar: Calendar, product: str | None = None) -> str:
         "sources": list(calendar.sources),
         "planned_baseline_months": list(planned_baseline_months()),
         "products": list(names),
+        "newest_months": {name: str(month) for name in names if (month := calendar.newest_month(name))},
         "releases": [_release(calendar, r) for name in names for r in calendar.releases(name)],
+        "entries": [entry.to_dict() for name in names for entry in calendar.entries(name)],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -14,8 +14,12 @@ def _name(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def check_text(decisions: Sequence[Decision], errors: Sequence[tuple[str, str]], explain: bool = False) -> str:
-    """``machine  package  KB  kind  verdict``, then with ``explain`` the reasons, each with its rule and facts."""
+def check_text(decisions: Sequence[Decision], errors: Sequence[tuple[str, str]], explain: bool = False,
+               warnings: Sequence[str] = ()) -> str:
+    """``machine  package  KB  kind  verdict``, then with ``explain`` the reasons, each with its rule and facts.
+
+    ``warnings`` (a stale calendar, see ``classification.stale_warnings``) are listed after the decisions.
+    """
     rows = [(d.machine, _name(d.package), f"KB{d.kb}" if d.kb else "KB?", d.kind, d.verdict) for d in decisions]
     widths = [max([len(r[i]) for r in rows] + [0]) for i in range(4)]
     lines = []
@@ -29,6 +33,9 @@ def check_text(decisions: Sequence[Decision], errors: Sequence[tuple[str, str]],
                     lines.append(f"      facts: {facts}")
         elif decision.missing:
             lines.append(f"    missing: {', '.join(decision.missing)}")
+    if warnings:
+        lines.append("warnings")
+        lines += [f"  {warning}" for warning in warnings]
     if errors:
         lines.append("errors")
         lines += [f"  {message}" for _, message in errors]
@@ -43,11 +50,12 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def check_json(decisions: Sequence[Decision], errors: Sequence[tuple[str, str]]) -> str:
+def check_json(decisions: Sequence[Decision], errors: Sequence[tuple[str, str]], warnings: Sequence[str] = ()) -> str:
     """The decisions as JSON valid against ``pkginspect/schemas/check.schema.json``."""
     document = {
         "$schema": SCHEMA_ID,
         "decisions": [d.to_dict() for d in decisions],
         "errors": [{"path": path, "error": message} for path, message in errors],
+        "warnings": list(warnings),
     }
     return json.dumps(document, indent=2) + "\n"

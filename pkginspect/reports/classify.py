@@ -24,6 +24,8 @@ def classify_text(results: Sequence[Classification], errors: Sequence[tuple[str,
                 arrow = f" -> {fact.points_to}" if fact.points_to else ""
                 lines.append(f"  - {fact.signal}: {fact.value}{arrow}  [{fact.source}]")
         lines += [f"  ! {conflict}" for conflict in item.conflicts]
+        if item.stale:
+            lines.append(f"  warning: {item.stale}")
         blocks.append("\n".join(lines))
     if errors:
         blocks.append("\n".join(["errors"] + [f"  {message}" for _, message in errors]))

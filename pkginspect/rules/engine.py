@@ -247,7 +247,7 @@ class _Shown(dict[str, str]):
 
     def __missing__(self, key: str) -> str:
         value = self._values.get(key)
-        return ", ".join(value) if isinstance(value, tuple) else "unknown" if value is None else str(value)
+        return ", ".join(map(str, value)) if isinstance(value, tuple) else "unknown" if value is None else str(value)
 
 
 def _message(template: str, values: Mapping[str, Any]) -> str:

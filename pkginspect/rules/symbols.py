@@ -14,7 +14,7 @@ from typing import Any
 from rule_engine import DataType
 
 from pkginspect.calendar import Calendar
-from pkginspect.classification import Classification
+from pkginspect.classification import Classification, package_builds, package_families
 from pkginspect.package import UpdatePackage
 from pkginspect.rules.programs import PROGRAM_FACTS, hotpatch_program
 
@@ -32,6 +32,7 @@ PACKAGE_SYMBOLS: dict[str, Any] = {
     "package_architecture": STRING, "package_build": STRING, "package_build_number": FLOAT, "package_ubr": FLOAT,
     "package_restart": STRING, "package_reboot_behavior": STRING, "package_release_type": STRING,
     "package_month": STRING, "package_baseline": STRING, "package_calendar_product": STRING,
+    "package_build_numbers": DataType.ARRAY(FLOAT),
 }
 DERIVED_SYMBOLS: dict[str, Any] = {
     "hotpatch_program": STRING, "on_hotpatch_chain": BOOLEAN, "hotpatch_chain": STRINGS,
@@ -87,7 +88,7 @@ def package_values(package: UpdatePackage, classification: Classification) -> di
         "package_kb": package.kb.value if package.kb else 0,
         "package_kind": classification.kind,
         "package_confidence": classification.confidence,
-        "package_products": package.products.value if package.products else (),
+        "package_products": package_families(package),
         "package_architecture": ARCHITECTURES.get((architecture or "").casefold(), architecture or ""),
         "package_build": build or "",
         "package_build_number": number or 0,
@@ -98,6 +99,7 @@ def package_values(package: UpdatePackage, classification: Classification) -> di
         "package_month": classification.month or "",
         "package_baseline": classification.baseline or "",
         "package_calendar_product": classification.product or "",
+        "package_build_numbers": tuple(number for number, _ in package_builds(package)),
     }
 
 

@@ -6,12 +6,13 @@ import datetime as dt
 
 import pytest
 
-from pkginspect.calendar import BUNDLED_NAME, Calendar, Month, bundled_calendar
+from pkginspect.calendar import BUNDLED_NAME, Calendar, Month, bundled_calendar, read_entries
 from tests.shared import require_shared
 
 S2022 = "windows-server-2022-azure-edition"
 S2025 = "windows-server-2025"
 W11 = "windows-11-24h2"
+W25 = "windows-11-25h2"
 
 
 @pytest.fixture(scope="module")
@@ -20,23 +21,46 @@ def calendar() -> Calendar:
 
 
 def test_rows_per_product(calendar: Calendar) -> None:
-    assert calendar.products() == (S2022, S2025, W11)
-    assert {p: len(calendar.releases(p)) for p in calendar.products()} == {S2022: 24, S2025: 14, W11: 14}
-    assert len(calendar) == 52
-    assert calendar.releases("windows-11-25h2") == ()
+    assert calendar.products() == (S2022, S2025, W11, W25)
+    assert {p: len(calendar.releases(p)) for p in calendar.products()} == {S2022: 27, S2025: 17, W11: 17, W25: 5}
+    assert len(calendar) == 131 and len(calendar.entries(W25)) == 11
+    assert {p: str(calendar.newest_month(p)) for p in calendar.products()} == dict.fromkeys(
+        (S2022, S2025, W11, W25), "2026-03")
+    assert calendar.releases("windows-11-26h1") == () and calendar.newest_month("windows-11-26h1") is None
     assert calendar.sources == (BUNDLED_NAME,)
 
 
+def _facts(entry: object) -> tuple[object, ...]:
+    data = entry.to_dict()  # type: ignore[attr-defined]
+    return tuple(value for key, value in data.items() if key != "source")
+
+
 def test_same_facts_as_the_domain_file(calendar: Calendar) -> None:
+    """The bundled file is the domain file (legacy layout) converted, plus 25H2 rows for the KBs it shares."""
     shared = require_shared("domain", "calendar.csv")
-    rows = shared.read_text(encoding="utf-8").splitlines()
-    data = [line for line in rows if line and not line.startswith("#")][1:]
-    assert len(data) == len(calendar)
-    for line, release in zip(data, calendar.releases(), strict=True):
-        product, month, kind, date, build, kb, *_ = line.split(",")
-        assert (product, month, kind, date, build, f"KB{release.kb}") == (
-            release.product, str(release.month), release.type, release.date.isoformat(), release.build, kb,
-        )
+    domain = read_entries(shared)
+    bundled = [entry for entry in calendar if entry.product != W25]
+    assert sorted(map(_facts, domain), key=repr) == sorted(map(_facts, bundled), key=repr)
+    for entry in calendar.entries(W25):
+        twins = [m.entry for m in calendar.by_kb(entry.kb or 0) if m.product == W11]
+        if entry.kb == 5072753:  # the 25H2 out-of-band hotpatch written in a 24H2 row's note
+            assert twins == [] and entry.build == "26200.7093"
+            continue
+        [twin] = twins
+        assert (twin.cycle, twin.kind, twin.date) == (entry.cycle, entry.kind, entry.date)
+        assert entry.build == (twin.build.replace("26100.", "26200.") if twin.build else None)
+
+
+def test_the_irregular_2026_releases(calendar: Calendar) -> None:
+    [late] = calendar.by_kb("KB5082314")  # February's Server 2022 out-of-band update, dated in March
+    assert (late.role, late.product, str(late.month), late.entry.date) == ("oob-lcu", S2022, "2026-02",
+                                                                           dt.date(2026, 3, 2))
+    assert late.entry.breaks_chain and "20348.4776" not in calendar.chain(S2022, "2026-03")  # type: ignore[operator]
+    early = [m for m in calendar.by_kb(5084897) if m.product == W11]  # published before its build number
+    assert [(m.role, m.build, str(m.month)) for m in early] == [("oob-hotpatch", None, "2026-03")]
+    chain = calendar.chain(W11, "2026-03")
+    assert chain is not None and chain.unknown_builds == (5084897,)
+    assert chain.builds == {"26100.7623", "26100.7781", "26100.7979"}
 
 
 def test_known_entries(calendar: Calendar) -> None:
@@ -46,7 +70,7 @@ def test_known_entries(calendar: Calendar) -> None:
         "baseline-unplanned", 5041160, "20348.2655", 20348, 2655,
     )
     assert august.is_baseline and august.confidence == "P"
-    assert august.source == f"{BUNDLED_NAME}:16"
+    assert august.source == f"{BUNDLED_NAME}:23"
     preview = calendar.release(W11, "2024-11")
     assert preview is not None and (preview.lcu_build, preview.lcu_kb, preview.confidence) == (None, None, "S")
 
@@ -69,7 +93,7 @@ def test_by_kb_roles(calendar: Calendar) -> None:
 
 def test_by_kb_out_of_band(calendar: Calendar) -> None:
     [breaks] = calendar.by_kb("KB5070881")
-    assert breaks.role == "out-of-band" and breaks.out_of_band is not None
+    assert breaks.role == "oob-lcu" and breaks.out_of_band is not None
     assert (breaks.product, str(breaks.month), breaks.build, breaks.kb) == (S2025, "2025-10", "26100.6905", 5070881)
     assert breaks.out_of_band.breaks_chain is True and breaks.out_of_band.chain_stated
     assert breaks.out_of_band.date == dt.date(2025, 10, 23)
@@ -82,15 +106,15 @@ def test_by_kb_out_of_band(calendar: Calendar) -> None:
     [oob_hotpatch] = calendar.by_kb(5061258)
     assert oob_hotpatch.out_of_band is not None and oob_hotpatch.out_of_band.hotpatch
     assert oob_hotpatch.out_of_band.breaks_chain is False
-    # the 25H2 out-of-band hotpatch named in a 24H2 row's note belongs to no bundled product
-    assert calendar.by_kb(5072753) == []
+    # the 25H2 out-of-band hotpatch named in a 24H2 row's note belongs to 25H2 only
+    assert [(m.product, m.role) for m in calendar.by_kb(5072753)] == [(W25, "oob-hotpatch")]
     first = calendar.release(S2022, "2025-04")
     assert first is not None and [o.kb for o in first.out_of_band] == [5058920, 5059092]
 
 
 def test_shared_kb_gives_one_match_per_product(calendar: Calendar) -> None:
     assert [(m.product, m.role) for m in calendar.by_kb(5046696)] == [(S2025, "hotpatch"), (W11, "hotpatch")]
-    assert [(m.product, m.role) for m in calendar.by_kb(5068861)] == [(S2025, "lcu"), (W11, "lcu")]
+    assert [(m.product, m.role) for m in calendar.by_kb(5068861)] == [(S2025, "lcu"), (W11, "lcu"), (W25, "lcu")]
 
 
 def test_by_kb_refuses_garbage(calendar: Calendar) -> None:
@@ -124,8 +148,10 @@ def test_unknown_product_is_a_value_error(calendar: Calendar) -> None:
         (S2022, "2024-10", "2024-10"),
         (S2022, "2025-12", "2025-10"),
         (S2022, "2023-12", None),  # before the data
-        (S2022, "2026-01", None),  # the governing baseline month has no row yet
-        (S2022, "2026-03", None),
+        (S2022, "2026-01", "2026-01"),
+        (S2022, "2026-03", "2026-01"),
+        (S2022, "2026-04", None),  # the governing baseline month has no row yet
+        (W25, "2025-12", None),  # 25H2's October baseline is not in the calendar
         (S2025, "2024-11", None),  # the GA build is named only in a note
         (S2025, "2025-02", "2025-01"),
         (W11, "2025-12", "2025-10"),
@@ -171,12 +197,13 @@ def test_same_build_keeping_and_breaking_is_ambiguous(calendar: Calendar) -> Non
 def test_product_for(calendar: Calendar) -> None:
     assert calendar.product_for("windows-server-2022", 20348) == S2022
     assert calendar.product_for("windows-11", 26100) == W11
-    assert calendar.product_for("windows-11", 26200) is None  # no 25H2 rows bundled
+    assert calendar.product_for("windows-11", 26200) == W25
+    assert calendar.product_for("windows-11", 28000) is None  # 26H1 is a known product without data
 
 
 def test_calendar_refuses_two_rows_for_one_month(calendar: Calendar) -> None:
-    release = calendar.releases(S2022)[0]
-    with pytest.raises(ValueError, match="two releases"):
-        Calendar([release, release])
-    assert "52 releases" in repr(calendar)
-    assert next(iter(calendar)) is release
+    entry = calendar.entries(S2022)[0]
+    with pytest.raises(ValueError, match="two baselines or hotpatches for windows-server-2022-azure-edition 2024-01"):
+        Calendar([entry, entry])
+    assert "131 entries in 66 months" in repr(calendar)
+    assert next(iter(calendar)) is entry

@@ -138,3 +138,20 @@ def test_calendar_product_needs_data_when_asked() -> None:
     assert calendar_product("windows-11", 26200, available=bundled) is None
     assert calendar_product("windows-11", 26100, available=bundled) == "windows-11-24h2"
     assert "windows-11-25h2" in KNOWN_PRODUCTS and "windows-server-2022" not in KNOWN_PRODUCTS
+
+
+def test_note_out_of_band_without_a_build() -> None:
+    from pkginspect.calendar.notes import free_text
+
+    assert parse_note("OOB hotpatch 2026-03-16 KB5084897") == (
+        NoteRelease(dt.date(2026, 3, 16), None, 5084897, True, None, ""),
+    )
+    note = "25H2 build 26200.7092; OOB hotpatch 2025-11-20 26200.7093 KB5072753 (25H2); 2025-11-21 KB5072754; see KB"
+    assert free_text(note) == "25H2 build 26200.7092; see KB"
+
+
+def test_new_products_and_next_month() -> None:
+    assert {"windows-11-26h1", "windows-11-26h2"} <= set(KNOWN_PRODUCTS)
+    assert calendar_product("windows-11", 28000) == "windows-11-26h1"
+    assert calendar_product("windows-11", 26300) == "windows-11-26h2"
+    assert Month(2026, 12).next() == Month(2027, 1) and Month(2026, 2).next() == Month(2026, 3)

@@ -74,7 +74,7 @@ def test_text_grid(calendar: Calendar) -> None:
 
 
 def test_text_for_a_product_without_data_and_an_unknown_one(calendar: Calendar) -> None:
-    assert "windows-11-25h2\n  no releases in the calendar" in calendar_text(calendar, "windows-11-25h2")
+    assert "windows-11-26h1\n  no releases in the calendar" in calendar_text(calendar, "windows-11-26h1")
     with pytest.raises(ValueError, match="unknown calendar product"):
         calendar_text(calendar, "windows-10")
     with pytest.raises(ValueError, match="unknown calendar product"):
@@ -84,7 +84,11 @@ def test_text_for_a_product_without_data_and_an_unknown_one(calendar: Calendar) 
 def test_json_is_valid_and_complete(calendar: Calendar, schema: dict[str, Any]) -> None:
     document = validate(schema, calendar_json(calendar))
     assert schema["$id"] == SCHEMA_ID == document["$schema"]
-    assert len(document["releases"]) == len(calendar)
+    assert len(document["releases"]) == len(calendar.releases()) == 66
+    assert len(document["entries"]) == len(calendar) == 131
+    assert document["newest_months"] == dict.fromkeys(calendar.products(), "2026-03")
+    late = [e for e in document["entries"] if e["kb"] == 5082314]
+    assert [(e["kind"], e["cycle"], e["date"]) for e in late] == [("oob-lcu", "2026-02", "2026-03-02")]
     assert document["planned_baseline_months"] == [1, 4, 7, 10]
     by_kb = {(r["product"], r["kb"]): r for r in document["releases"]}
     may = by_kb[("windows-server-2022-azure-edition", 5037848)]
@@ -99,12 +103,12 @@ def test_json_is_valid_and_complete(calendar: Calendar, schema: dict[str, Any]) 
 def test_json_for_user_data_is_valid(tmp_path: Path, schema: dict[str, Any]) -> None:
     path = tmp_path / "25h2.json"
     path.write_text(json.dumps([{
-        "product": "windows-11-25h2", "month": "2026-02", "type": "hotpatch", "date": "2026-02-10",
-        "build": "26200.7700", "kb": "KB5099002", "note": "OOB hotpatch 2026-02-20 26200.7702 KB5099005",
+        "product": "windows-11-25h2", "month": "2026-05", "type": "hotpatch", "date": "2026-05-12",
+        "build": "26200.8300", "kb": "KB5099002", "note": "OOB hotpatch 2026-05-20 26200.8302 KB5099005",
     }]), encoding="utf-8")
     calendar = load_calendar([path])
     document = validate(schema, calendar_json(calendar, "windows-11-25h2"))
-    [release] = document["releases"]
+    [release] = [r for r in document["releases"] if r["month"] == "2026-05"]
     assert (release["lcu_kb"], release["confidence"], release["baseline_build"]) == (None, "?", None)
     assert document["sources"][-1] == str(path)
     assert "H+o" in calendar_text(calendar, "windows-11-25h2")
