@@ -381,14 +381,24 @@ def inspect(
         return _inspect(package, components, sha256, deep)
 
 
-def _decode_before(entries: Mapping[str, Entry], path: str) -> int:
-    """Bytes decoded before reaching ``path``: its offset in its folder plus that of every enclosing member."""
+def _decode_before(package: Package, entries: Mapping[str, Entry], path: str) -> int:
+    """About how many bytes are decoded before ``path`` can be read.
+
+    Its offset in its folder, plus at every enclosing level the offset of the container in its own folder and
+    that of the member's folder data inside the container (reached by decoding the parent up to there).
+    """
     levels = path.split(SEPARATOR)
     total = 0
     for depth in range(1, len(levels) + 1):
         entry = entries.get(SEPARATOR.join(levels[:depth]))
-        if entry is not None:
-            total += entry.member.offset or 0
+        if entry is None:
+            continue
+        member = entry.member
+        total += member.offset or 0
+        if depth > 1 and member.folder is not None:
+            folders = getattr(package.container(SEPARATOR.join(levels[:depth - 1])), "folders", ())
+            if member.folder < len(folders):
+                total += folders[member.folder].data_offset
     return total
 
 
@@ -419,7 +429,7 @@ def _inspect(package: Package, components: bool, sha256: bool, deep: bool = Fals
     not_read: list[str] = []
 
     def shallow(path: str) -> bool:
-        return deep or _decode_before(entries, path) <= SHALLOW_BYTES
+        return deep or _decode_before(package, entries, path) <= SHALLOW_BYTES
 
     # WSUSSCAN: package.xml first, then only the revision files it names.
     wsus = extended_bundle = extended_leaf = localized = None
