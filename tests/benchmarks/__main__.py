@@ -201,7 +201,7 @@ def case_shape_lcu(work: Path, _big: Path, size: str = "") -> list[tuple[str, li
 
 
 def case_shape_lcu_4g(work: Path, big: Path) -> list[tuple[str, list[str]]]:
-    """The same with 4 GiB of payload (the package cabinet needs three folders: the .mum files end the last)."""
+    """The same with 4 GiB of payload (the package cabinet needs several folders: the .mum files end the last)."""
     return case_shape_lcu(work, big, "4G")
 
 
