@@ -2,16 +2,17 @@
 
 ``inspect`` lists the package (tables only), then reads the small members first: WSUSSCAN's package.xml
 and the revision files it names (``core/<leaf>`` carries the whole ``update.mum`` inline), CompDB cabinets,
-and whatever metadata is *shallow* — reachable by decoding at most :data:`SHALLOW_BYTES` of folder data at
-every nesting level. In Microsoft's packages the ``.mum`` files sit at the end of the package cabinet's one
+and whatever metadata is *shallow* — reachable by decoding at most :data:`SHALLOW_BYTES` in all, over every
+nesting level. In Microsoft's packages the ``.mum`` files sit at the end of the package cabinet's one
 folder, behind the payload, and pkgProperties sits behind the whole package cabinet in the .msu; such deep
 members are read only when a fact is still missing (no inlined manifest; a restart the unread sub-packages
 could still raise to ``required``) or when asked for (``deep=True``, ``components=True``). Deep members left
-unread are listed in ``not_read``. Two sources that disagree are recorded in ``conflicts``; the package's
-own ``update.mum`` wins over its inlined copy. Metadata files are parsed one at a time as the folder is
-decoded (only the records are kept), and decoding stops at the last wanted member. A metadata file that
-fails to parse becomes a ``problem``, not a failure; a package that cannot be opened at all raises its
-``ContainerError``.
+unread are listed in ``not_read``; so is a big WIM inside a WIM-based .msu, which is not even opened
+(wimlib extracts a WIM member whole) while WSUSSCAN's copy of its update.mum answers. Two sources that
+disagree are recorded in ``conflicts``; the package's own ``update.mum`` wins over its inlined copy.
+Metadata files are parsed one at a time as the folder is decoded (only the records are kept), and decoding
+stops at the last wanted member. A metadata file that fails to parse becomes a ``problem``, not a failure; a
+package that cannot be opened at all raises its ``ContainerError``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ T = TypeVar("T")
 METADATA_MAX = 32 * 1024 * 1024
 HASH_CHUNK = 1024 * 1024
 SHALLOW_BYTES = 16 * 1024 * 1024
-"""A member is shallow when at most this many bytes precede it in its folder, at every nesting level."""
+"""A member is shallow when reaching it decodes at most this many bytes, over every nesting level."""
 RESTART_ORDER = {None: 0, "possible": 1, "required": 2}
 _HOTPATCH_CAB = re.compile(r"-hotpatch-[a-z0-9]+\.(cab|wim)$", re.IGNORECASE)
 _PSF = re.compile(r"\.psf$", re.IGNORECASE)
@@ -184,7 +185,8 @@ class UpdatePackage:
     conflicts: tuple[str, ...] = ()
     """Facts on which two sources disagree, each naming both sources and the one that was used."""
     not_read: tuple[str, ...] = ()
-    """Deep metadata members left unread because no fact needed them (``deep=True`` reads them)."""
+    """Deep members left unread because no fact needed them (metadata behind the payload, a big WIM inside a
+    WIM); ``deep=True`` reads them."""
 
     @property
     def name(self) -> str:
