@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the names, for type checkers; at run time they load on firs
     )
     from pkginspect.forecasting import ForecastResult, forecast
     from pkginspect.package import CbsPackage, Component, Fact, MemberInfo, SubPackage, UpdatePackage, inspect
-    from pkginspect.reports.formats import ReportFormat, render
+    from pkginspect.reports.formats import ReportFormat, render, render_chunks
     from pkginspect.rules import Decision, Fleet, Machine, Ruleset, evaluate, load_machines, load_ruleset, read_fleet
 
 __version__ = "0.1.0"
@@ -43,6 +43,7 @@ _EXPORTS = {
     "audit": "pkginspect.batch",
     "ReportFormat": "pkginspect.reports.formats",
     "render": "pkginspect.reports.formats",
+    "render_chunks": "pkginspect.reports.formats",
     "Calendar": "pkginspect.calendar",
     "CalendarError": "pkginspect.errors",
     "CbsPackage": "pkginspect.package",
@@ -146,4 +147,5 @@ __all__ = [
     "open_package",
     "read_fleet",
     "render",
+    "render_chunks",
 ]

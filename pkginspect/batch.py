@@ -3,6 +3,11 @@
 Packages are inspected in parallel (``jobs`` worker processes); a package that cannot be read becomes an
 entry in ``errors`` and the run goes on. The result is plain data, sorted, with one stated generation time
 (``generated``), so every report rendered from it is deterministic.
+
+The decisions are not held one by one: a :class:`DecisionMatrix` keeps, per machine, the index of its row
+of outcomes (one per package), and each distinct row once. Machines with the same facts share a row, and the
+rules' outcomes are shared objects, so memory grows with the distinct machine profiles, not with
+machines × packages; ``Decision`` records are made as a report iterates over them.
 """
 
 from __future__ import annotations
@@ -10,8 +15,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import signal
 import threading
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -25,7 +32,8 @@ from pkginspect.errors import LimitExceededError, PkgInspectError, wrong_type
 from pkginspect.machines.facts import require_machine
 from pkginspect.package import UpdatePackage, find_packages, inspect
 from pkginspect.rules.decide import Decision, Evaluator
-from pkginspect.rules.engine import Ruleset
+from pkginspect.rules.engine import Outcome, Ruleset
+from pkginspect.rules.symbols import machine_values
 
 VERDICT_ORDER = ("reboot-required", "reboot-possible", "unknown", "no-reboot", "not-applicable")
 Progress = Callable[[int, int, str], None]
@@ -39,6 +47,64 @@ class PackageFailure:
     error: str
 
 
+class DecisionMatrix(Sequence[Decision]):
+    """Every machine × package decision, machine by machine, each machine's packages in order.
+
+    Built from the distinct outcome rows: ``rows[machine_rows[m]][p]`` is the outcome for machine ``m`` and
+    package ``p``. Indexing, slicing and iteration make ``Decision`` records on the fly.
+    """
+
+    def __init__(self, machines: Sequence[str], packages: Sequence[tuple[str, int | None, str]],
+                 rows: Sequence[tuple[Outcome, ...]], machine_rows: Sequence[int]) -> None:
+        self.machines = tuple(machines)
+        """Machine names, in audit order."""
+        self.packages = tuple(packages)
+        """``(path, kb, kind)`` of each package, in audit order."""
+        self.rows = tuple(rows)
+        """The distinct outcome rows."""
+        self.machine_rows = array("I", machine_rows)
+        """Each machine's row index."""
+
+    def __len__(self) -> int:
+        return len(self.machines) * len(self.packages)
+
+    def at(self, machine: int, package: int) -> Decision:
+        """The decision for machine number ``machine`` and package number ``package``."""
+        path, kb, kind = self.packages[package]
+        outcome = self.rows[self.machine_rows[machine]][package]
+        return Decision(self.machines[machine], path, kb, kind, outcome.verdict, outcome.reasons, outcome.missing)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("decision index out of range")
+        return self.at(*divmod(index, len(self.packages)))
+
+    def __iter__(self) -> Iterator[Decision]:
+        for machine in range(len(self.machines)):
+            for package in range(len(self.packages)):
+                yield self.at(machine, package)
+
+    def verdict_counts(self) -> Counter[str]:
+        """Decisions per verdict, counted per distinct row."""
+        uses = Counter(self.machine_rows)
+        counts: Counter[str] = Counter()
+        for number, row in enumerate(self.rows):
+            for outcome in row:
+                counts[outcome.verdict] += uses[number]
+        return counts
+
+    def groups(self) -> list[tuple[int, list[int]]]:
+        """``(row, machine indexes)`` for each distinct row, in the order of its first machine."""
+        grouped: dict[int, list[int]] = {}
+        for machine, row in enumerate(self.machine_rows):
+            grouped.setdefault(row, []).append(machine)
+        return list(grouped.items())
+
+
 @dataclass(frozen=True)
 class AuditResult:
     """Everything an audit found: packages, their kinds, machines, every decision, and failures."""
@@ -48,7 +114,8 @@ class AuditResult:
     packages: tuple[UpdatePackage, ...]
     classifications: tuple[Classification, ...]
     machines: tuple[Any, ...]
-    decisions: tuple[Decision, ...]
+    decisions: Sequence[Decision]
+    """Machine by machine, each machine's packages in order (``audit`` gives a :class:`DecisionMatrix`)."""
     errors: tuple[PackageFailure, ...]
     calendar: Calendar = field(repr=False)
     sources: tuple[str, ...] = ()
@@ -56,7 +123,9 @@ class AuditResult:
 
     def totals(self) -> dict[str, int]:
         """Decisions per verdict, every verdict present (zero when none)."""
-        counts = Counter(d.verdict for d in self.decisions)
+        decisions = self.decisions
+        counts = decisions.verdict_counts() if isinstance(decisions, DecisionMatrix) else Counter(
+            d.verdict for d in decisions)
         return {verdict: counts.get(verdict, 0) for verdict in VERDICT_ORDER}
 
     def decision(self, machine: str, package: str) -> Decision | None:
@@ -75,8 +144,8 @@ class AuditResult:
                 row[month] += 1
         return table
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able data (validates against ``schemas/audit.schema.json``)."""
+    def head_dict(self) -> dict[str, Any]:
+        """The parts of :meth:`to_dict` before the decisions (small: no decision in them)."""
         by_path = {c.package: c for c in self.classifications}
         return {
             "generated": self.generated,
@@ -86,30 +155,50 @@ class AuditResult:
                 {**p.to_dict(members=False), "classified": by_path[p.path].to_dict()} for p in self.packages
             ],
             "machines": [_machine_dict(m) for m in self.machines],
-            **self._decisions_and_outcomes(),
-            "errors": [{"path": e.path, "error": e.error} for e in self.errors],
         }
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able data (validates against ``schemas/audit.schema.json``)."""
+        outcomes = OutcomeTable()
+        decisions = [outcomes.decision_dict(d) for d in self.decisions]
+        return {
+            **self.head_dict(),
+            "decisions": decisions,
+            "outcomes": outcomes.outcomes,
+            "errors": self.error_dicts(),
+        }
 
-    def _decisions_and_outcomes(self) -> dict[str, list[dict[str, Any]]]:
-        """Decisions that refer by index to a table of distinct outcomes (verdict, reasons, missing facts).
+    def error_dicts(self) -> list[dict[str, str]]:
+        """The failures as ``{"path", "error"}``."""
+        return [{"path": e.path, "error": e.error} for e in self.errors]
 
-        A fleet has far fewer distinct outcomes than decisions (the evaluator shares equal ones), so the
-        reasons are written once each instead of once per machine and package.
-        """
-        index: dict[tuple[int, str, tuple[str, ...]], int] = {}
-        outcomes: list[dict[str, Any]] = []
-        decisions: list[dict[str, Any]] = []
-        for decision in self.decisions:
-            key = (id(decision.reasons), decision.verdict, decision.missing)
-            number = index.get(key)
-            if number is None:
-                number = index[key] = len(outcomes)
-                outcomes.append({"verdict": decision.verdict, "reasons": [r.to_dict() for r in decision.reasons],
-                                 "missing": list(decision.missing)})
-            decisions.append({"machine": decision.machine, "package": decision.package, "kb": decision.kb,
-                              "kind": decision.kind, "verdict": decision.verdict, "outcome": number})
-        return {"decisions": decisions, "outcomes": outcomes}
+
+class OutcomeTable:
+    """Numbers distinct outcomes (verdict, reasons, missing facts) in first-seen order, for decisions to refer to.
+
+    A fleet has far fewer distinct outcomes than decisions (the evaluator shares equal ones), so the reasons
+    are written once each instead of once per machine and package.
+    """
+
+    def __init__(self, encode: Callable[[dict[str, Any]], str] | None = None) -> None:
+        self.index: dict[tuple[int, str, tuple[str, ...]], int] = {}
+        self.outcomes: list[Any] = []
+        """Each outcome as a dict, or as the text ``encode`` made of it (a fraction of a dict's memory)."""
+        self._encode = encode
+        self._keep: list[Any] = []  # the reasons tuples whose ids are keys
+
+    def decision_dict(self, decision: Decision) -> dict[str, Any]:
+        """The decision as JSON-able data naming its outcome's number."""
+        key = (id(decision.reasons), decision.verdict, decision.missing)
+        number = self.index.get(key)
+        if number is None:
+            number = self.index[key] = len(self.outcomes)
+            self._keep.append(decision.reasons)
+            outcome = {"verdict": decision.verdict, "reasons": [r.to_dict() for r in decision.reasons],
+                       "missing": list(decision.missing)}
+            self.outcomes.append(self._encode(outcome) if self._encode else outcome)
+        return {"machine": decision.machine, "package": decision.package, "kb": decision.kb,
+                "kind": decision.kind, "verdict": decision.verdict, "outcome": number}
 
 
 def _machine_dict(machine: Any) -> dict[str, Any]:
@@ -199,6 +288,58 @@ def inspect_paths(
     return packages, failures
 
 
+def decision_matrix(
+    evaluator: Evaluator, packages: Sequence[UpdatePackage], classifications: Sequence[Classification],
+    machines: Sequence[Any],
+) -> DecisionMatrix:
+    """Decide every machine × package, keeping one row of outcomes per distinct machine profile.
+
+    When no rule reads or shows the machine's name, machines with the same facts get the same outcomes, so
+    each distinct set of facts is evaluated once.
+    """
+    pairs = list(zip(packages, classifications, strict=True))
+    rows: list[tuple[Outcome, ...]] = []
+    known: dict[tuple[int, ...], int] = {}
+    profiles: dict[Any, int] = {}
+    by_facts = not _rules_use_name(evaluator)
+    machine_rows: list[int] = []
+    for machine in machines:
+        profile = _profile(machine) if by_facts else None
+        number = profiles.get(profile) if profile is not None else None
+        if number is None:
+            row = tuple(evaluator.outcome(package, classification, machine) for package, classification in pairs)
+            key = tuple(map(id, row))  # outcomes are shared objects, kept alive by ``rows``
+            number = known.get(key)
+            if number is None:
+                number = known[key] = len(rows)
+                rows.append(row)
+            if profile is not None:
+                profiles[profile] = number
+        machine_rows.append(number)
+    names = [getattr(m, "name", None) or "machine" for m in machines]
+    described = [(p.path, p.kb.value if p.kb else None, c.kind) for p, c in pairs]
+    return DecisionMatrix(names, described, rows, machine_rows)
+
+
+_NAME = re.compile(r"\bname\b")
+
+
+def _rules_use_name(evaluator: Evaluator) -> bool:
+    return any(_NAME.search(rule.when) or _NAME.search(rule.message) for rule in evaluator.ruleset.rules)
+
+
+def _profile(machine: Any) -> Any:
+    """The machine's facts but its name, hashable; None when a value cannot be hashed (no sharing then)."""
+    values = machine_values(machine)
+    values.pop("name", None)
+    key = tuple(sorted(values.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return (type(machine), key)
+
+
 def audit(
     paths: Sequence[str | os.PathLike[str]],
     fleet: Sequence[Any],
@@ -239,18 +380,14 @@ def audit(
     classifications = classify_batch(packages, calendar)
     evaluator = Evaluator(calendar, ruleset)
     machines = sorted(fleet, key=lambda m: str(getattr(m, "name", "")))
-    decisions = [
-        evaluator.decide(package, classification, machine)
-        for machine in machines
-        for package, classification in zip(packages, classifications, strict=True)
-    ]
+    decisions = decision_matrix(evaluator, packages, classifications, machines)
     moment = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
     return AuditResult(
         generated=moment.isoformat().replace("+00:00", "Z"),
         packages=tuple(packages),
         classifications=tuple(classifications),
         machines=tuple(machines),
-        decisions=tuple(decisions),
+        decisions=decisions,
         errors=tuple(sorted(failures, key=lambda f: f.path)),
         calendar=calendar,
         sources=tuple(os.fspath(p) for p in paths),

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterable
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -151,9 +152,12 @@ def extract_command(
 @click.option("--members", is_flag=True, help="Include the member tree.")
 @click.option("--components", is_flag=True, help="Read component manifests too (slow on real cumulative updates).")
 @click.option("--no-hash", is_flag=True, help="Skip the sha256 of each package file.")
+@click.option("--deep", is_flag=True,
+              help="Also read the metadata behind the payload that no fact needs (sub-package .mum files…).")
 @limit_options
 def inspect_command(
-    packages: tuple[str, ...], output_format: str, members: bool, components: bool, no_hash: bool, **options: Any
+    packages: tuple[str, ...], output_format: str, members: bool, components: bool, no_hash: bool, deep: bool,
+    **options: Any
 ) -> None:
     """Show what is inside update packages: KB, title, restart, build, sub-packages, each fact's source.
 
@@ -162,7 +166,8 @@ def inspect_command(
     """
     from pkginspect.reports.inspect import inspect_json, inspect_text
 
-    results, errors = _inspect_all(packages, _limits(options), components=components, sha256=not no_hash)
+    results, errors = _inspect_all(packages, _limits(options), components=components, sha256=not no_hash,
+                                   deep=deep)
     render = inspect_json if output_format == "json" else inspect_text
     click.echo(render(results, errors, members=members, components=components), nl=False)
     _exit_on_errors(errors, results)
@@ -435,15 +440,16 @@ def _generation_time() -> Any:
     return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
 
 
-def _write_atomically(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, so no half report is left."""
+def _write_atomically(path: str, text: str | Iterable[str]) -> None:
+    """Write ``text`` (or its pieces, as they come) to ``path`` through a temporary file, so no half report is left."""
     import tempfile
 
     folder = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(prefix=".pkginspect-", dir=folder)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+            for chunk in [text] if isinstance(text, str) else text:
+                out.write(chunk)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates 0600; a report is an ordinary file
@@ -479,7 +485,7 @@ def audit_command(
     does not stop the run (the exit code is then 3).
     """
     from pkginspect.batch import audit
-    from pkginspect.reports.formats import render
+    from pkginspect.reports.formats import render_chunks
 
     _refuse_facts_files(paths, "--fleet")
     calendar = _load_calendar(calendar_files)
@@ -493,14 +499,16 @@ def audit_command(
 
     result = audit(paths, fleet, calendar=calendar, ruleset=ruleset, jobs=jobs, limits=_limits(options),
                    progress=progress, now=_generation_time(), package_timeout=package_timeout)
-    text = render(result, output_format)
+    chunks = render_chunks(result, output_format)  # written as they are made: the decisions are never all held
     if output:
-        _write_atomically(output, text)
+        _write_atomically(output, chunks)
     else:
-        click.echo(text, nl=False)
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
     for failure in result.errors:
         click.echo(f"pkginspect: error: {failure.error}", err=True)
-    _final_exit(list(result.decisions), [(e.path, e.error) for e in result.errors], fail_on, strict)
+    verdicts = [types.SimpleNamespace(verdict=v) for v, count in result.totals().items() if count]
+    _final_exit(verdicts, [(e.path, e.error) for e in result.errors], fail_on, strict)
 
 
 def _month_option(value: str | None) -> str | None:

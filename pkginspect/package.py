@@ -1,10 +1,17 @@
 """UpdatePackage: one update package's facts, each with the member it came from, gathered by ``inspect``.
 
-``inspect`` lists the package (tables only), then reads just the metadata members — WSUSSCAN's package.xml
-and the revision files it names, pkgProperties, the unattend file, every ``.mum`` of each CBS package,
-CompDB cabinets, express indexes — grouped per container so each cabinet folder is decoded at most once.
-Component manifests are read only on request (``components=True``): in a real cumulative update they sit
-among gigabytes of payload. A metadata file that fails to parse becomes a ``problem``, not a failure; a
+``inspect`` lists the package (tables only), then reads the small members first: WSUSSCAN's package.xml
+and the revision files it names (``core/<leaf>`` carries the whole ``update.mum`` inline), CompDB cabinets,
+and whatever metadata is *shallow* — reachable by decoding at most :data:`SHALLOW_BYTES` in all, over every
+nesting level. In Microsoft's packages the ``.mum`` files sit at the end of the package cabinet's one
+folder, behind the payload, and pkgProperties sits behind the whole package cabinet in the .msu; such deep
+members are read only when a fact is still missing (no inlined manifest; a restart the unread sub-packages
+could still raise to ``required``) or when asked for (``deep=True``, ``components=True``). Deep members left
+unread are listed in ``not_read``; so is a big WIM inside a WIM-based .msu, which is not even opened
+(wimlib extracts a WIM member whole) while WSUSSCAN's copy of its update.mum answers. Two sources that
+disagree are recorded in ``conflicts``; the package's own ``update.mum`` wins over its inlined copy.
+Metadata files are parsed one at a time as the folder is decoded (only the records are kept), and decoding
+stops at the last wanted member. A metadata file that fails to parse becomes a ``problem``, not a failure; a
 package that cannot be opened at all raises its ``ContainerError``.
 """
 
@@ -14,7 +21,7 @@ import dataclasses
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -22,11 +29,14 @@ from pkginspect import metadata as md
 from pkginspect import products
 from pkginspect.containers import SEPARATOR, Entry, Limits, Package, join, open_package, sniff
 from pkginspect.containers.base import SNIFF_BYTES
+from pkginspect.containers.tree import NESTED_SUFFIXES
 from pkginspect.errors import PkgInspectError, wrong_type
 
 T = TypeVar("T")
 METADATA_MAX = 32 * 1024 * 1024
 HASH_CHUNK = 1024 * 1024
+SHALLOW_BYTES = 16 * 1024 * 1024
+"""A member is shallow when reaching it decodes at most this many bytes, over every nesting level."""
 RESTART_ORDER = {None: 0, "possible": 1, "required": 2}
 _HOTPATCH_CAB = re.compile(r"-hotpatch-[a-z0-9]+\.(cab|wim)$", re.IGNORECASE)
 _PSF = re.compile(r"\.psf$", re.IGNORECASE)
@@ -172,6 +182,11 @@ class UpdatePackage:
     unattend: md.UnattendFile | None = field(default=None, repr=False)
     problems: tuple[str, ...] = ()
     """Metadata that could not be read; the facts above are what the rest gave."""
+    conflicts: tuple[str, ...] = ()
+    """Facts on which two sources disagree, each naming both sources and the one that was used."""
+    not_read: tuple[str, ...] = ()
+    """Deep members left unread because no fact needed them (metadata behind the payload, a big WIM inside a
+    WIM); ``deep=True`` reads them."""
 
     @property
     def name(self) -> str:
@@ -215,6 +230,10 @@ class UpdatePackage:
         data["psf_payloads"] = list(self.psf_payloads)
         data["hotpatch_markers"] = [m.to_dict() for m in self.hotpatch_markers]
         data["problems"] = list(self.problems)
+        if self.conflicts:
+            data["conflicts"] = list(self.conflicts)
+        if self.not_read:
+            data["not_read"] = list(self.not_read)
         if members:
             data["members"] = [dataclasses.asdict(m) for m in self.members]
         return data
@@ -242,17 +261,17 @@ def _first(*facts: Fact[T] | None) -> Fact[T] | None:
 
 
 class _Reader:
-    """Reads metadata members in batches, one pass per container; failures become problems."""
+    """Reads metadata members one at a time, one decoding pass per container; failures become problems."""
 
     def __init__(self, package: Package) -> None:
         self.package = package
         self.problems: list[str] = []
 
-    def read_many(self, paths: Iterable[str]) -> dict[str, bytes]:
+    def each(self, paths: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+        """Yield ``(path, bytes)`` for each readable member, in folder order; the caller keeps only records."""
         groups: dict[str, list[str]] = {}
         for path in paths:
             groups.setdefault(path.rpartition(SEPARATOR)[0], []).append(path)
-        found: dict[str, bytes] = {}
         for parent, wanted in groups.items():
             try:
                 container = self.package.container(parent)
@@ -271,10 +290,18 @@ class _Reader:
                         continue
                     members.append(member)
                 for member, stream in container.iter_open(members):
-                    found[join(parent, member.name)] = stream.read()
+                    yield join(parent, member.name), stream.read()
             except PkgInspectError as error:
                 self.problems.append(str(error))
-        return found
+
+    def read_many(self, paths: Iterable[str]) -> dict[str, bytes]:
+        """The bytes of small members (a handful of kilobytes each), by path."""
+        return dict(self.each(paths))
+
+    def parse_each(self, kind: str, paths: Iterable[str]) -> dict[str, Any]:
+        """Parse members one at a time as they are decoded, keeping only the records."""
+        return {path: record for path, data in self.each(paths)
+                if (record := self.parse(kind, data, path)) is not None}
 
     def parse(self, kind: str, data: bytes | None, source: str) -> Any:
         if data is None:
@@ -346,23 +373,73 @@ def inspect(
     limits: Limits | None = None,
     components: bool = False,
     sha256: bool = True,
+    deep: bool = False,
 ) -> UpdatePackage:
-    """Open the package at ``path`` and gather its facts (see the module docstring)."""
+    """Open the package at ``path`` and gather its facts (see the module docstring).
+
+    ``deep`` also reads the metadata members that sit behind the payload when no fact needs them.
+    """
     if not isinstance(path, (str, os.PathLike)):
         hint = "inspect reads the file itself: pass the package's path" if isinstance(path, Package) else ""
         raise wrong_type("inspect", "path", "a file path (str or os.PathLike)", path, hint)
     with open_package(path, limits) as package:
-        return _inspect(package, components, sha256)
+        return _inspect(package, components, sha256, deep)
 
 
-def _inspect(package: Package, components: bool, sha256: bool) -> UpdatePackage:
+def _decode_before(package: Package, entries: Mapping[str, Entry], path: str) -> int:
+    """About how many bytes are decoded before ``path`` can be read.
+
+    Its offset in its folder, plus at every enclosing level the offset of the container in its own folder and
+    that of the member's folder data inside the container (reached by decoding the parent up to there).
+    """
+    levels = path.split(SEPARATOR)
+    total = 0
+    for depth in range(1, len(levels) + 1):
+        entry = entries.get(SEPARATOR.join(levels[:depth]))
+        if entry is None:
+            continue
+        member = entry.member
+        total += member.offset or 0
+        if depth > 1 and member.folder is not None:
+            folders = getattr(package.container(SEPARATOR.join(levels[:depth - 1])), "folders", ())
+            if member.folder < len(folders):
+                total += folders[member.folder].data_offset
+    return total
+
+
+def _walk(package: Package, prefix: str, depth: int, parent: str, deferred: list[str] | None) -> Iterator[Entry]:
+    """Like ``package.walk()``, but big container-like members of a WIM are only collected in ``deferred``.
+
+    They are neither entered nor sniffed: wimlib reads a WIM member only by extracting it whole.
+    """
+    for found in package.walk(prefix, recursive=False):
+        member = found.member
+        kind = None
+        if not member.is_dir and member.name.lower().endswith(NESTED_SUFFIXES) and member.size >= SNIFF_BYTES:
+            if deferred is not None and parent == "wim" and member.size > SHALLOW_BYTES:
+                deferred.append(found.path)
+            else:
+                kind = package.is_container(found.path)
+        yield Entry(found.path, member, depth, kind)
+        if kind is not None:
+            yield from _walk(package, found.path, depth + 1, kind, deferred)
+
+
+def _inspect(package: Package, components: bool, sha256: bool, deep: bool = False) -> UpdatePackage:
     reader = _Reader(package)
-    entries = {e.path: e for e in package.walk()}
+    deferred: list[str] = []
+    entries = {e.path: e for e in _walk(package, "", 0, package.kind, None if deep or components else deferred)}
+    kinds = {path: md.kind_of(path) for path in entries}
     top = [e for e in entries.values() if e.depth == 0]
+    not_read: list[str] = []
+
+    def shallow(path: str) -> bool:
+        return deep or _decode_before(package, entries, path) <= SHALLOW_BYTES
 
     # WSUSSCAN: package.xml first, then only the revision files it names.
-    wsus_prefix = next((e.path for e in top if e.container and _base(e.path) == "wsusscan.cab"), None)
     wsus = extended_bundle = extended_leaf = localized = None
+    inlined: list[md.PackageManifest] = []
+    wsus_prefix = next((e.path for e in top if e.container and _base(e.path) == "wsusscan.cab"), None)
     if wsus_prefix is not None:
         inner = next((p for p in entries if p.lower() == f"{wsus_prefix}!package.cab".lower()), None)
         prefix = inner or wsus_prefix
@@ -378,55 +455,179 @@ def _inspect(package: Package, components: bool, sha256: bool) -> UpdatePackage:
                 "leaf": _revision_file(entries, prefix, "extended", leaf.revision_id if leaf else None),
                 "localized": _localized_file(entries, prefix, bundle.revision_id if bundle else None),
             }
-            data = reader.read_many(p for p in set(wanted.values()) if p)
+            cores = [c for u in (leaves or (bundle,)) if u is not None
+                     and (c := _revision_file(entries, prefix, "core", u.revision_id))]
+            data = reader.read_many(p for p in {*wanted.values(), *cores} if p)
             extended_bundle = reader.parse("wsus-extended", data.get(wanted["bundle"] or ""), wanted["bundle"] or "")
             extended_leaf = reader.parse("wsus-extended", data.get(wanted["leaf"] or ""), wanted["leaf"] or "")
             localized = reader.parse("wsus-localized", data.get(wanted["localized"] or ""), wanted["localized"] or "")
+            for core_path in cores:
+                core = reader.parse("wsus-core", data.get(core_path), core_path)
+                if core is not None and core.inlined_mum is not None:
+                    inlined.append(core.inlined_mum)
 
-    # Top-level text metadata.
-    props_path = next((e.path for e in top if md.kind_of(e.path) == "pkgprops"), None)
-    unattend_path = next((e.path for e in top if md.kind_of(e.path) == "unattend"), None)
-    small = reader.read_many(p for p in (props_path, unattend_path) if p)
+    # Top-level text metadata: in a .msu it follows the package cabinet in the one MSZIP folder.
+    props_path = next((e.path for e in top if kinds[e.path] == "pkgprops"), None)
+    unattend_path = next((e.path for e in top if kinds[e.path] == "unattend"), None)
+    small_paths = [p for p in (props_path, unattend_path) if p]
+    not_read += [p for p in small_paths if not shallow(p)]
+    small = reader.read_many(p for p in small_paths if shallow(p))
     properties = reader.parse("pkgprops", small.get(props_path or ""), props_path or "")
     unattend = reader.parse("unattend", small.get(unattend_path or ""), unattend_path or "")
 
     # CBS packages: every container (the file itself or a nested one) holding an update.mum.
-    holders = [""] + [e.path for e in entries.values() if e.container]
-    cbs: list[CbsPackage] = []
-    for holder in holders:
+    holders: dict[str, list[str]] = {}
+    for item in entries.values():
+        holder = item.path.rpartition(SEPARATOR)[0]
         level = holder.count(SEPARATOR) + 1 if holder else 0
-        mums = [
-            e.path for e in entries.values()
-            if md.kind_of(e.path) == "mum" and e.path.rpartition(SEPARATOR)[0] == holder and e.depth == level
-        ]
-        update = next((p for p in mums if _base(p) == "update.mum"), None)
-        if update is None:
+        if kinds[item.path] == "mum" and item.depth == level:
+            holders.setdefault(holder, []).append(item.path)
+    holders = {h: mums for h, mums in holders.items() if any(_base(p) == "update.mum" for p in mums)}
+    matched = _match_inlined([*holders, *deferred], inlined)
+    cbs: list[CbsPackage] = []
+    conflicts: list[str] = []
+    # A WIM inside a WIM is entered only when WSUSSCAN's copy of its update.mum leaves a fact open.
+    for path in deferred:
+        copy = matched.get(path)
+        if copy is not None and copy.restart == "required":
+            cbs.append(_cbs_package(path, copy, (), ()))
+            not_read.append(path)
             continue
-        manifests = [p for p in entries.values() if components and md.kind_of(p.path) == "manifest"
-                     and p.path.rpartition(SEPARATOR)[0] == holder]
-        data = reader.read_many([*mums, *(m.path for m in manifests)])
-        parsed = reader.parse("mum", data.get(update), update)
-        if parsed is None:
-            continue
-        subs = []
-        for sub_path in sorted(p for p in mums if p != update):
-            sub = reader.parse("mum", data.get(sub_path), sub_path)
-            if sub is not None:
-                identity = sub.identity
-                subs.append(SubPackage(identity.name, identity.version, sub.release_type, sub.restart, sub_path,
-                                       sub.parent_versions))
-        comps = tuple(_component(reader, m.path, data.get(m.path)) for m in manifests if m.path in data)
-        cbs.append(_cbs_package(holder, parsed, tuple(subs), comps))
+        outer = entries[path]
+        nested = package.is_container(path)
+        entries[path] = Entry(path, outer.member, outer.depth, nested)
+        if nested is not None:
+            for within in _walk(package, path, outer.depth + 1, nested, None):
+                entries[within.path] = within
+                kinds[within.path] = md.kind_of(within.path)
+                holder = within.path.rpartition(SEPARATOR)[0]
+                if kinds[within.path] == "mum" and holder.count(SEPARATOR) + 1 == within.depth:
+                    holders.setdefault(holder, []).append(within.path)
+            if not any(_base(p) == "update.mum" for p in holders.get(path, [])):
+                holders.pop(path, None)
+    for holder in [h for h in ["", *(e.path for e in entries.values() if e.container)] if h in holders]:
+        package_entry = _gather_cbs(reader, kinds, holder, holders[holder], matched.get(holder), components,
+                                    shallow, not_read, conflicts)
+        if package_entry is not None:
+            cbs.append(package_entry)
 
     # AggregatedMetadata CompDBs (cabinets of cabinets of XML), express indexes, PSF payloads.
-    compdb_paths = [p for p in entries if md.kind_of(p) == "compdb"]
-    compdb_data = reader.read_many(compdb_paths)
-    compdbs = tuple(c for p in compdb_paths if (c := reader.parse("compdb", compdb_data.get(p), p)) is not None)
-    express = tuple(p for p in entries if md.kind_of(p) == "express-index")
+    compdb_paths = [p for p in entries if kinds[p] == "compdb"]
+    parsed_compdbs = reader.parse_each("compdb", compdb_paths)
+    compdbs = tuple(parsed_compdbs[p] for p in compdb_paths if p in parsed_compdbs)
+    express = tuple(p for p in entries if kinds[p] == "express-index")
     psf = tuple(e.path for e in top if _PSF.search(e.path))
 
-    return _assemble(package, entries, cbs, wsus, extended_bundle, extended_leaf, localized, properties, unattend,
-                     compdbs, express, psf, reader.problems, sha256)
+    result = _assemble(package, entries, cbs, wsus, extended_bundle, extended_leaf, localized, properties, unattend,
+                       compdbs, express, psf, reader.problems, sha256)
+    conflicts += _fact_conflicts(cbs, properties, extended_bundle, result)
+    return dataclasses.replace(result, conflicts=tuple(conflicts), not_read=tuple(not_read))
+
+
+def _match_inlined(holders: Sequence[str], inlined: Sequence[md.PackageManifest]) -> dict[str, md.PackageManifest]:
+    """Pair WSUSSCAN's inlined manifests with the containers holding the update.mum they copy.
+
+    Only unambiguous pairs: the one holder with the one manifest, or the holder whose name carries the
+    manifest's KB (``Windows10.0-KB5036909-x64.cab``) when exactly one does.
+    """
+    if len(holders) == 1 and len(inlined) == 1:
+        return {holders[0]: inlined[0]}
+    pairs: dict[str, md.PackageManifest] = {}
+    for manifest in inlined:
+        kb = manifest.identity.kb or md.kb_from_text(manifest.identifier)
+        named = [h for h in holders if kb is not None and md.kb_from_text(_base(h)) == kb]
+        if len(named) == 1 and named[0] not in pairs:
+            pairs[named[0]] = manifest
+    return pairs
+
+
+def _gather_cbs(
+    reader: _Reader,
+    kinds: Mapping[str, str | None],
+    holder: str,
+    mums: Sequence[str],
+    inlined: md.PackageManifest | None,
+    components: bool,
+    shallow: Callable[[str], bool],
+    not_read: list[str],
+    conflicts: list[str],
+) -> CbsPackage | None:
+    """One CBS package: its update.mum (or WSUSSCAN's copy), then only the sub-package .mum files needed."""
+    update = next(p for p in mums if _base(p) == "update.mum")
+    subs_paths = sorted(p for p in mums if p != update)
+    manifests = [p for p, kind in kinds.items() if components and kind == "manifest"
+                 and p.rpartition(SEPARATOR)[0] == holder]
+    # First pass: whatever is shallow, plus update.mum when WSUSSCAN has no copy of it.
+    attempted = [update, *subs_paths] if components else [
+        p for p in (update, *subs_paths) if shallow(p) or (p == update and inlined is None)
+    ]
+    records = reader.parse_each("mum", attempted)
+    # Second pass: the deep sub-packages, only while they could still raise the restart to "required";
+    # update.mum comes along (it sits with them), so its copy in WSUSSCAN can be checked against it.
+    known = [m for m in (records.get(update) or inlined, *records.values()) if m is not None]
+    strongest = max((RESTART_ORDER.get(m.restart, 1) for m in known), default=0)
+    rest = [p for p in (update, *subs_paths) if p not in attempted]
+    if any(p != update for p in rest) and strongest < RESTART_ORDER["required"]:
+        records.update(reader.parse_each("mum", rest))
+        attempted += rest
+    not_read.extend(p for p in (update, *subs_paths) if p not in attempted)
+    manifest = records.get(update) or inlined
+    if manifest is None:
+        return None
+    if update in records and inlined is not None:
+        conflicts.extend(_manifest_conflicts(records[update], inlined))
+        manifest = records[update]
+    subs = []
+    for sub_path in subs_paths:
+        sub = records.get(sub_path)
+        if sub is not None:
+            identity = sub.identity
+            subs.append(SubPackage(identity.name, identity.version, sub.release_type, sub.restart, sub_path,
+                                   sub.parent_versions))
+    comps: tuple[Component, ...] = ()
+    if manifests:
+        comps = tuple(_component(reader, path, data) for path, data in reader.each(manifests))
+    return _cbs_package(holder, manifest, tuple(subs), comps)
+
+
+def _manifest_conflicts(own: md.PackageManifest, copy: md.PackageManifest) -> list[str]:
+    """Where the package's update.mum and WSUSSCAN's inlined copy of it disagree (the update.mum is used)."""
+    found = []
+    for label, mine, theirs in (
+        ("identity", own.identity.key, copy.identity.key),
+        ("releaseType", own.release_type, copy.release_type),
+        ("restart", own.restart, copy.restart),
+        ("parents", sorted(i.key for i in own.parent_identities), sorted(i.key for i in copy.parent_identities)),
+    ):
+        if mine != theirs:
+            found.append(f"{label}: {mine!r} in {own.source} (used), {theirs!r} in {copy.source}")
+    return found
+
+
+def _fact_conflicts(
+    cbs: Sequence[CbsPackage],
+    properties: md.PackageProperties | None,
+    extended_bundle: md.ExtendedProperties | None,
+    result: UpdatePackage,
+) -> list[str]:
+    """Where the KB or architecture the package's facts use disagree with another source."""
+    primary = primary_of(cbs)
+    found = []
+    kb = result.kb
+    if kb is not None:
+        others = [
+            (primary.identity.kb, primary.manifest.source) if primary else (None, ""),
+            (properties.kb, properties.source) if properties else (None, ""),
+            (extended_bundle.kb, extended_bundle.source) if extended_bundle else (None, ""),
+        ]
+        found += [f"kb: {kb.value} in {kb.source} (used), {value} in {source}"
+                  for value, source in others if value is not None and value != kb.value]
+    architecture = result.architecture
+    if architecture is not None and properties is not None and properties.architecture \
+            and properties.architecture.lower() != str(architecture.value).lower():
+        found.append(f"architecture: {architecture.value!r} in {architecture.source} (used), "
+                     f"{properties.architecture!r} in {properties.source}")
+    return found
 
 
 def _component(reader: _Reader, path: str, data: bytes | None) -> Component:

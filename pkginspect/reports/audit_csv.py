@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from pkginspect.batch import AuditResult
+from pkginspect.batch import AuditResult, DecisionMatrix
 from pkginspect.rules.decide import Decision
 
 COLUMNS = ("machine", "package", "kb", "kind", "confidence", "verdict", "rule", "reasons", "missing", "path",
@@ -28,32 +28,78 @@ def file_name(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def ordered_decisions(result: AuditResult) -> list[Decision]:
-    """The decisions by machine (the result's machine order), then package (the result's package order)."""
+BATCH = 2000
+"""Rows per chunk of a streamed report."""
+
+
+def ordered_decisions(result: AuditResult) -> Sequence[Decision]:
+    """The decisions by machine (the result's machine order), then package (the result's package order).
+
+    An audit's :class:`DecisionMatrix` is in that order already and is returned as is (decisions made lazily).
+    """
+    if isinstance(result.decisions, DecisionMatrix):
+        return result.decisions
     machines = {getattr(m, "name", None): n for n, m in enumerate(result.machines)}
     packages = {p.path: n for n, p in enumerate(result.packages)}
     return sorted(result.decisions, key=lambda d: (machines.get(d.machine, len(machines)), d.machine,
                                                    packages.get(d.package, len(packages)), d.package))
 
 
-def _rows(result: AuditResult) -> Iterator[list[str]]:
+def _row(decision: Decision, confidence: dict[str, str], stale: dict[str, str]) -> list[str]:
+    rule = decision.reasons[0].rule if decision.reasons else ""
+    return [
+        decision.machine,
+        file_name(decision.package),
+        f"KB{decision.kb}" if decision.kb is not None else "",
+        decision.kind,
+        confidence.get(decision.package, ""),
+        decision.verdict,
+        rule,
+        SEPARATOR.join(" ".join(r.message.split()) for r in decision.reasons),
+        SEPARATOR.join(decision.missing),
+        decision.package,
+        stale.get(decision.package, ""),
+    ]
+
+
+def _line(values: Sequence[str]) -> str:
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow([_cell(v) for v in values])
+    return out.getvalue()
+
+
+def _lines(result: AuditResult) -> Iterator[str]:
     confidence = {c.package: c.confidence for c in result.classifications}
     stale = {c.package: c.stale for c in result.classifications if c.stale}
-    for decision in ordered_decisions(result):
-        rule = decision.reasons[0].rule if decision.reasons else ""
-        yield [
-            decision.machine,
-            file_name(decision.package),
-            f"KB{decision.kb}" if decision.kb is not None else "",
-            decision.kind,
-            confidence.get(decision.package, ""),
-            decision.verdict,
-            rule,
-            SEPARATOR.join(" ".join(r.message.split()) for r in decision.reasons),
-            SEPARATOR.join(decision.missing),
-            decision.package,
-            stale.get(decision.package, ""),
-        ]
+    decisions = ordered_decisions(result)
+    if not isinstance(decisions, DecisionMatrix):
+        for decision in decisions:
+            yield _line(_row(decision, confidence, stale))
+        return
+    # Every field but the machine depends only on the package and its outcome: encode those once.
+    tails: dict[tuple[int, int], str] = {}
+    for machine, name in enumerate(decisions.machines):
+        head = _line([name])[:-2]
+        row = decisions.rows[decisions.machine_rows[machine]]
+        for package, outcome in enumerate(row):
+            tail = tails.get((package, id(outcome)))
+            if tail is None:
+                sample = decisions.at(machine, package)
+                tail = tails[(package, id(outcome))] = _line(_row(sample, confidence, stale)[1:])
+            yield f"{head},{tail}"
+
+
+def audit_csv_chunks(result: AuditResult) -> Iterator[str]:
+    """:func:`audit_csv` in pieces of a few thousand rows, made as they are written."""
+    yield _line(COLUMNS)
+    batch: list[str] = []
+    for line in _lines(result):
+        batch.append(line)
+        if len(batch) >= BATCH:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
 
 
 def audit_csv(result: AuditResult) -> str:
@@ -63,9 +109,4 @@ def audit_csv(result: AuditResult) -> str:
     comma, a quote or a line break. No byte-order mark. A field that starts with ``= + - @``, a tab or a carriage
     return gets a leading ``'`` so that spreadsheets show it instead of evaluating it.
     """
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(COLUMNS)
-    for row in _rows(result):
-        writer.writerow([_cell(value) for value in row])
-    return out.getvalue()
+    return "".join(audit_csv_chunks(result))

@@ -6,7 +6,7 @@ import html
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from pkginspect.batch import VERDICT_ORDER, AuditResult
+from pkginspect.batch import VERDICT_ORDER, AuditResult, DecisionMatrix
 from pkginspect.calendar import Calendar, Release
 from pkginspect.classification import Classification, stale_warnings
 from pkginspect.reports.audit_csv import file_name, ordered_decisions
@@ -232,6 +232,103 @@ def _matrix(result: AuditResult, labels: Mapping[str, str], decisions: Sequence[
     lines += ["</tbody>", f'<tfoot><tr><th class="machine" scope="row">Restarts per package</th>{footer}'
               f'<td class="num">{total}</td></tr></tfoot>', "</table>", "</section>"]
     return lines
+
+
+GROUP_ABOVE = 200
+"""Fleets with more machines than this show machines with identical verdicts and reasons as one group."""
+GROUP_NAMES = 12
+"""Machine names shown for a group before "and N more"."""
+
+
+def _groups(result: AuditResult, decisions: Sequence[Decision]) -> list[tuple[list[str], list[Decision]]] | None:
+    """For a big fleet audited as a matrix: each group's machine names and decisions (one per package)."""
+    if not isinstance(decisions, DecisionMatrix) or len(decisions.machines) <= GROUP_ABOVE:
+        return None
+    if [p.path for p in result.packages] != [path for path, _, _ in decisions.packages]:
+        return None
+    return [([decisions.machines[m] for m in members], [decisions.at(members[0], p)
+                                                       for p in range(len(decisions.packages))])
+            for _, members in decisions.groups()]
+
+
+def _group_label(names: Sequence[str]) -> str:
+    shown = ", ".join(names[:GROUP_NAMES]) + (f" and {len(names) - GROUP_NAMES} more" if len(names) > GROUP_NAMES
+                                              else "")
+    return f"{len(names)} machine{'s' if len(names) != 1 else ''}: {shown}"
+
+
+def _grouped_matrix(result: AuditResult, labels: Mapping[str, str],
+                    groups: list[tuple[list[str], list[Decision]]]) -> list[str]:
+    kinds = {c.package: c for c in result.classifications}
+    lines = ['<section id="matrix">', "<h2>Machines × packages</h2>", _legend(),
+             f'<p class="note">{len(result.machines)} machines in {len(groups)} group{"s" if len(groups) != 1 else ""}'
+             ": the machines of a group got the same verdicts for the same reasons.</p>",
+             '<table class="matrix">', "<thead><tr>", '<th class="machine" scope="col">Machines</th>']
+    for package in result.packages:
+        item = kinds.get(package.path)
+        detail = f"{_e(item.kind)}<br>{_e(item.month or '?')}" if item else ""
+        heading = "<br>".join(_e(part) for part in labels[package.path].split(" ", 1))
+        lines.append(f'<th scope="col" title="{_e(package.name)}">{heading}<br>'
+                     f'<span class="small">{detail}</span></th>')
+    lines += ['<th class="num" scope="col">Restarts per machine</th>', "</tr></thead>", "<tbody>"]
+    half = len(result.packages) // 2
+    per_package: Counter[str] = Counter()
+    for names, row in groups:
+        label_text = _group_label(names)
+        cells = [f'<tr><th class="machine" scope="row">{_e(label_text)}</th>']
+        for column, decision in enumerate(row):
+            verdict = decision.verdict
+            if verdict == "reboot-required":
+                per_package[decision.package] += len(names)
+            side = " end" if column >= half and column > 0 else ""
+            cells.append(
+                f'<td class="v-{_e(verdict)}"><details><summary title="{_e(label(verdict))}">'
+                f'{_e(SHORT_LABELS.get(verdict, verdict))}</summary>'
+                f'<div class="why{side}"><p><strong>{len(names)} machines</strong> × {_e(labels[decision.package])} '
+                f"({_e(decision.kind)}): {_verdict_tag(verdict)}</p>{_reasons(decision)}</div></details></td>")
+        cells.append(f'<td class="num">{sum(d.verdict == "reboot-required" for d in row)}</td></tr>')
+        lines.append("".join(cells))
+    footer = "".join(f'<td class="num">{per_package[p.path]}</td>' for p in result.packages)
+    lines += ["</tbody>", f'<tfoot><tr><th class="machine" scope="row">Restarts per package</th>{footer}'
+              f'<td class="num">{sum(per_package.values())}</td></tr></tfoot>', "</table>", "</section>"]
+    return lines
+
+
+def _grouped_restarts(labels: Mapping[str, str], groups: list[tuple[list[str], list[Decision]]]) -> list[str]:
+    restarting = [(names, [d for d in row if d.verdict == "reboot-required"]) for names, row in groups]
+    restarting = [(names, chosen) for names, chosen in restarting if chosen]
+    count = sum(len(names) for names, _ in restarting)
+    lines = ['<section id="restarts">', f"<h2>Machines that will restart ({count})</h2>"]
+    if not restarting:
+        lines += ["<p>None.</p>"]
+    else:
+        lines += ['<table class="list">', "<thead><tr><th>Machines</th><th>Package</th><th>Kind</th>"
+                  "<th>Why (the deciding rule)</th><th>Rule</th></tr></thead>", "<tbody>"]
+        for names, chosen in restarting:
+            head = f'<th scope="row" rowspan="{len(chosen)}">{_e(_group_label(names))}</th>'
+            for n, d in enumerate(chosen):
+                package = _e(labels.get(d.package, file_name(d.package)))
+                rule = _e(d.reasons[0].rule if d.reasons else "-")
+                lines.append(f'<tr>{head if n == 0 else ""}<td class="nw">{package}</td>'
+                             f'<td class="nw">{_e(d.kind)}</td><td>{_e(first_reason(d))}</td>'
+                             f'<td class="nw"><code>{rule}</code></td></tr>')
+        lines += ["</tbody></table>"]
+    return [*lines, "</section>"]
+
+
+def _grouped_unknowns(result: AuditResult, labels: Mapping[str, str],
+                      groups: list[tuple[list[str], list[Decision]]]) -> list[str]:
+    unknown = [(names, d) for names, row in groups for d in row if d.verdict == "unknown"]
+    lines = ['<section id="unknown">', f"<h2>Unknown verdicts ({result.totals()['unknown']})</h2>"]
+    if not unknown:
+        return [*lines, "<p>None: every decision had the facts it needed.</p>", "</section>"]
+    lines += ["<table>", "<thead><tr><th>Machines</th><th>Package</th><th>Missing facts</th><th>First reason</th>"
+              "</tr></thead>", "<tbody>"]
+    for names, d in unknown:
+        missing = ", ".join(f"<code>{_e(m)}</code>" for m in d.missing) or "none named"
+        lines.append(f"<tr><td>{_e(_group_label(names))}</td><td>{_e(labels.get(d.package, file_name(d.package)))}"
+                     f"</td><td>{missing}</td><td>{_e(first_reason(d))}</td></tr>")
+    return [*lines, "</tbody></table>", "</section>"]
 
 
 def _restarts(result: AuditResult, decisions: Sequence[Decision], labels: Mapping[str, str]) -> list[str]:
@@ -492,16 +589,17 @@ def audit_html(result: AuditResult) -> str:
     labels = package_labels(result.packages)
     decisions = ordered_decisions(result)
     title = f"pkginspect audit {result.generated}"
+    groups = _groups(result, decisions)
     body = [
         *_header(result),
         *(f'<p class="warning" role="alert"><strong>Warning:</strong> {_e(w)}</p>'
           for w in stale_warnings(result.classifications)),
         "<main>",
         *_totals(result),
-        *_matrix(result, labels, decisions),
-        *_restarts(result, decisions, labels),
+        *(_matrix(result, labels, decisions) if groups is None else _grouped_matrix(result, labels, groups)),
+        *(_restarts(result, decisions, labels) if groups is None else _grouped_restarts(labels, groups)),
         *_possible(result, decisions, labels),
-        *_unknowns(decisions, labels),
+        *(_unknowns(decisions, labels) if groups is None else _grouped_unknowns(result, labels, groups)),
         *_errors(result),
         *_chart(result),
         *_packages(result, labels, decisions),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from pkginspect.batch import AuditResult
+from pkginspect.batch import AuditResult, DecisionMatrix
 from pkginspect.classification import stale_warnings
 from pkginspect.reports.audit_csv import file_name, ordered_decisions
 from pkginspect.reports.audit_markdown import error_text, reason_facts
@@ -51,7 +52,11 @@ def _message(decision: Decision) -> str:
 
 
 def _case_names(result: AuditResult) -> dict[str, str]:
-    kbs = {d.package: d.kb for d in result.decisions}
+    decisions = result.decisions
+    if isinstance(decisions, DecisionMatrix):
+        kbs = {path: kb for path, kb, _ in decisions.packages} if decisions.machines else {}
+    else:
+        kbs = {d.package: d.kb for d in decisions}
     files = Counter(file_name(path) for path in kbs)
     names = {}
     for path, kb in kbs.items():
@@ -61,15 +66,20 @@ def _case_names(result: AuditResult) -> dict[str, str]:
 
 
 def _counts(decisions: Sequence[Decision]) -> dict[str, str]:
-    kinds = Counter(OUTCOMES.get(d.verdict, "pass") for d in decisions)
+    if isinstance(decisions, DecisionMatrix):
+        kinds: Counter[str] = Counter()
+        for verdict, count in decisions.verdict_counts().items():
+            kinds[OUTCOMES.get(verdict, "pass")] += count
+    else:
+        kinds = Counter(OUTCOMES.get(d.verdict, "pass") for d in decisions)
     return {"tests": str(len(decisions)), "failures": str(kinds["failure"]), "errors": str(kinds["error"]),
             "skipped": str(kinds["skipped"])}
 
 
-def _machine_suite(parent: ET.Element, name: str, machine: object, decisions: Sequence[Decision],
-                   names: dict[str, str], timestamp: str, warnings: Sequence[str] = ()) -> None:
-    suite = ET.SubElement(parent, "testsuite", {"name": _clean(name), **_counts(decisions), "time": "0",
-                                                "timestamp": timestamp})
+def _machine_suite(parent: ET.Element | None, name: str, machine: object, decisions: Sequence[Decision],
+                   names: dict[str, str], timestamp: str, warnings: Sequence[str] = ()) -> ET.Element:
+    attributes = {"name": _clean(name), **_counts(decisions), "time": "0", "timestamp": timestamp}
+    suite = ET.Element("testsuite", attributes) if parent is None else ET.SubElement(parent, "testsuite", attributes)
     facts = machine.to_dict() if hasattr(machine, "to_dict") else dict(getattr(machine, "__dict__", {}))
     known = [(key, value) for key, value in facts.items() if key != "name" and value is not None]
     if known:
@@ -77,6 +87,13 @@ def _machine_suite(parent: ET.Element, name: str, machine: object, decisions: Se
         for key, value in known:
             shown = str(value).lower() if isinstance(value, bool) else str(value)
             ET.SubElement(properties, "property", {"name": _clean(key), "value": _clean(shown)})
+    _cases(suite, name, decisions, names)
+    if warnings:
+        ET.SubElement(suite, "system-err").text = _clean("\n".join(f"warning: {w}" for w in warnings))
+    return suite
+
+
+def _cases(suite: ET.Element, name: str, decisions: Sequence[Decision], names: dict[str, str]) -> None:
     for decision in decisions:
         case = ET.SubElement(suite, "testcase", {"classname": _clean(name), "name": _clean(names[decision.package]),
                                                  "time": "0"})
@@ -89,12 +106,11 @@ def _machine_suite(parent: ET.Element, name: str, machine: object, decisions: Se
             element.text = _details(decision)
             continue
         ET.SubElement(case, "system-out").text = _details(decision)
-    if warnings:
-        ET.SubElement(suite, "system-err").text = _clean("\n".join(f"warning: {w}" for w in warnings))
 
 
-def _errors_suite(parent: ET.Element, result: AuditResult, timestamp: str) -> None:
-    suite = ET.SubElement(parent, "testsuite", {
+def _errors_suite(parent: ET.Element | None, result: AuditResult, timestamp: str) -> ET.Element:
+    suite = ET.Element("testsuite") if parent is None else ET.SubElement(parent, "testsuite")
+    suite.attrib.update({
         "name": ERRORS_SUITE, "tests": str(len(result.errors)), "failures": "0", "errors": str(len(result.errors)),
         "skipped": "0", "time": "0", "timestamp": timestamp,
     })
@@ -103,6 +119,7 @@ def _errors_suite(parent: ET.Element, result: AuditResult, timestamp: str) -> No
                                                  "time": "0"})
         error = ET.SubElement(case, "error", {"message": _one_line(error_text(failure)), "type": "package-error"})
         error.text = _clean(failure.error)
+    return suite
 
 
 def audit_junit(result: AuditResult) -> str:
@@ -120,12 +137,35 @@ def audit_junit(result: AuditResult) -> str:
 
     Packages that could not be read are error test cases of one more suite, ``ERRORS_SUITE``.
     """
+    return "".join(audit_junit_chunks(result))
+
+
+def _by_machine(decisions: Sequence[Decision]) -> Iterator[tuple[str, list[Decision]]]:
+    """Decisions grouped by machine name, groups in first-seen order (one machine's decisions at a time)."""
+    if isinstance(decisions, DecisionMatrix):
+        # Ordered by machine already: equal names are neighbours.
+        current: str | None = None
+        items: list[Decision] = []
+        for machine, name in enumerate(decisions.machines):
+            if name != current and items:
+                yield current or "", items
+                items = []
+            current = name
+            items.extend(decisions.at(machine, p) for p in range(len(decisions.packages)))
+        if items:
+            yield current or "", items
+        return
+    grouped: dict[str, list[Decision]] = {}
+    for decision in decisions:
+        grouped.setdefault(decision.machine, []).append(decision)
+    yield from grouped.items()
+
+
+def audit_junit_chunks(result: AuditResult) -> Iterator[str]:
+    """:func:`audit_junit` in pieces, one ``<testsuite>`` (one machine) at a time."""
     timestamp = result.generated.removesuffix("Z")
     decisions = ordered_decisions(result)
     names = _case_names(result)
-    by_machine: dict[str, list[Decision]] = {}
-    for decision in decisions:
-        by_machine.setdefault(decision.machine, []).append(decision)
     totals = _counts(decisions)
     errors = len(result.errors)
     root = ET.Element("testsuites", {
@@ -134,9 +174,22 @@ def audit_junit(result: AuditResult) -> str:
     })
     machines = {str(getattr(m, "name", "")): m for m in result.machines}
     warnings = stale_warnings(result.classifications)
-    for name, items in by_machine.items():
-        _machine_suite(root, name, machines.get(name), items, names, timestamp, warnings)
+    suites: Iterator[ET.Element] = (
+        _machine_suite(None, name, machines.get(name), items, names, timestamp, warnings)
+        for name, items in _by_machine(decisions)
+    )
     if result.errors:
-        _errors_suite(root, result, timestamp)
-    ET.indent(root, space="  ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        suites = itertools.chain(suites, [_errors_suite(None, result, timestamp)])
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+    empty = True
+    for suite in suites:
+        if empty:
+            root.text = "\x00"
+            yield ET.tostring(root, encoding="unicode").partition("\x00")[0]
+            empty = False
+        ET.indent(suite, space="  ", level=1)
+        yield "\n  " + ET.tostring(suite, encoding="unicode")
+    if empty:
+        yield ET.tostring(root, encoding="unicode") + "\n"
+    else:
+        yield "\n</testsuites>\n"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from pkginspect.batch import VERDICT_ORDER, AuditResult, PackageFailure
+from pkginspect.batch import VERDICT_ORDER, AuditResult, DecisionMatrix, PackageFailure
 from pkginspect.classification import stale_warnings
 from pkginspect.package import UpdatePackage
-from pkginspect.reports.audit_csv import file_name, ordered_decisions
+from pkginspect.reports.audit_csv import BATCH, file_name, ordered_decisions
 from pkginspect.rules.decide import Decision
 from pkginspect.rules.engine import Reason
 
@@ -150,9 +150,21 @@ def _totals(result: AuditResult) -> list[str]:
     return ["## Totals", "", *_table(["Verdict", "Decisions"], rows, "lr")]
 
 
+def _required_per_package(decisions: Sequence[Decision]) -> Counter[str]:
+    if not isinstance(decisions, DecisionMatrix):
+        return Counter(d.package for d in decisions if d.verdict == "reboot-required")
+    uses = Counter(decisions.machine_rows)
+    counts: Counter[str] = Counter()
+    for number, row in enumerate(decisions.rows):
+        for (path, _, _), outcome in zip(decisions.packages, row, strict=True):
+            if outcome.verdict == "reboot-required":
+                counts[path] += uses[number]
+    return counts
+
+
 def _packages(result: AuditResult, labels: Mapping[str, str]) -> list[str]:
     by_path = {c.package: c for c in result.classifications}
-    restarts = Counter(d.package for d in result.decisions if d.verdict == "reboot-required")
+    restarts = _required_per_package(result.decisions)
     rows = []
     for package in result.packages:
         item = by_path.get(package.path)
@@ -167,42 +179,65 @@ def _packages(result: AuditResult, labels: Mapping[str, str]) -> list[str]:
     return ["## Packages", "", *_table(header, rows, "lllllcr")]
 
 
-def _matrix(result: AuditResult, labels: Mapping[str, str], decisions: Sequence[Decision]) -> list[str]:
-    if not result.machines or not result.packages:
-        return ["## Machines × packages", "", "Nothing to show: no machines or no packages."]
+def _verdict_rows(result: AuditResult, decisions: Sequence[Decision]) -> Iterator[tuple[str, list[str]]]:
+    """Each machine of the result with its verdicts, one per package of the result ("" when none)."""
+    if isinstance(decisions, DecisionMatrix) and [p.path for p in result.packages] == [
+            path for path, _, _ in decisions.packages]:
+        last = {name: number for number, name in enumerate(decisions.machines)}
+        for machine in result.machines:
+            name = str(getattr(machine, "name", ""))
+            number = last.get(name)
+            row = decisions.rows[decisions.machine_rows[number]] if number is not None else ()
+            yield name, [o.verdict for o in row] or [""] * len(result.packages)
+        return
     cells = {(d.machine, d.package): d.verdict for d in decisions}
-    rows = []
     for machine in result.machines:
         name = str(getattr(machine, "name", ""))
-        verdicts = [cells.get((name, p.path), "") for p in result.packages]
-        marks = [f"**{glyph(v)}**" if v == "reboot-required" else text(glyph(v)) for v in verdicts]
-        rows.append([text(name), *marks, str(verdicts.count("reboot-required"))])
+        yield name, [cells.get((name, p.path), "") for p in result.packages]
+
+
+def _matrix(result: AuditResult, labels: Mapping[str, str], decisions: Sequence[Decision]) -> Iterator[str]:
+    if not result.machines or not result.packages:
+        yield from ["## Machines × packages", "", "Nothing to show: no machines or no packages."]
+        return
     header = ["Machine", *(text(labels[p.path]) for p in result.packages), "Restarts"]
     legend = " · ".join(f"{'**R**' if v == 'reboot-required' else text(glyph(v))} {label(v)}" for v in VERDICT_ORDER)
-    return ["## Machines × packages", "", f"Legend: {legend}", "",
-            *_table(header, rows, "l" + "c" * len(result.packages) + "r")]
+    yield from ["## Machines × packages", "", f"Legend: {legend}", ""]
+    yield from _table(header, [], "l" + "c" * len(result.packages) + "r")
+    for name, verdicts in _verdict_rows(result, decisions):
+        marks = [f"**{glyph(v)}**" if v == "reboot-required" else text(glyph(v)) for v in verdicts]
+        yield "| " + " | ".join([text(name), *marks, str(verdicts.count("reboot-required"))]) + " |"
 
 
-def _restarts(result: AuditResult, decisions: Sequence[Decision], labels: Mapping[str, str]) -> list[str]:
-    chosen = [d for d in decisions if d.verdict == "reboot-required"]
+def _machines_with(decisions: Sequence[Decision], verdict: str) -> int:
+    if isinstance(decisions, DecisionMatrix):
+        hit = {n for n, row in enumerate(decisions.rows) if any(o.verdict == verdict for o in row)}
+        return len({name for name, row in zip(decisions.machines, decisions.machine_rows, strict=True) if row in hit})
+    return len({d.machine for d in decisions if d.verdict == verdict})
+
+
+def _restarts(result: AuditResult, decisions: Sequence[Decision], labels: Mapping[str, str]) -> Iterator[str]:
     machines = {str(getattr(m, "name", "")): m for m in result.machines}
-    lines = [f"## Machines that will restart ({len({d.machine for d in chosen})})", ""]
-    if not chosen:
-        return [*lines, "None."]
+    count = _machines_with(decisions, "reboot-required")
+    yield from [f"## Machines that will restart ({count})", ""]
+    if not count:
+        yield "None."
+        return
     current = None
-    for decision in chosen:
+    for decision in decisions:
+        if decision.verdict != "reboot-required":
+            continue
         if decision.machine != current:
             current = decision.machine
             context = machine_summary(machines.get(current))
-            lines.append(f"- **{text(current)}**" + (f" ({text(context)})" if context else ""))
+            yield f"- **{text(current)}**" + (f" ({text(context)})" if context else "")
         name = text(labels.get(decision.package, file_name(decision.package)))
         rule = decision.reasons[0].rule if decision.reasons else "-"
-        lines.append(f"  - {name} ({text(decision.kind)}): {text(first_reason(decision))} {code(rule)}")
-    return lines
+        yield f"  - {name} ({text(decision.kind)}): {text(first_reason(decision))} {code(rule)}"
 
 
 def _possible(result: AuditResult, decisions: Sequence[Decision], labels: Mapping[str, str]) -> list[str]:
-    count = len({d.machine for d in decisions if d.verdict == "reboot-possible"})
+    count = _machines_with(decisions, "reboot-possible")
     groups = grouped_by_reason(decisions, "reboot-possible", result.packages)
     lines = [f"## Machines that may restart ({count})", ""]
     if not groups:
@@ -215,16 +250,18 @@ def _possible(result: AuditResult, decisions: Sequence[Decision], labels: Mappin
     return lines
 
 
-def _unknowns(decisions: Sequence[Decision], labels: Mapping[str, str]) -> list[str]:
-    chosen = [d for d in decisions if d.verdict == "unknown"]
-    lines = [f"## Unknown verdicts ({len(chosen)})", ""]
-    if not chosen:
-        return [*lines, "None: every decision had the facts it needed."]
-    for decision in chosen:
+def _unknowns(result: AuditResult, decisions: Sequence[Decision], labels: Mapping[str, str]) -> Iterator[str]:
+    count = result.totals()["unknown"]
+    yield from [f"## Unknown verdicts ({count})", ""]
+    if not count:
+        yield "None: every decision had the facts it needed."
+        return
+    for decision in decisions:
+        if decision.verdict != "unknown":
+            continue
         name = text(labels.get(decision.package, file_name(decision.package)))
         missing = ", ".join(code(fact) for fact in decision.missing) or "none named"
-        lines.append(f"- **{text(decision.machine)}** × {name}: missing {missing}")
-    return lines
+        yield f"- **{text(decision.machine)}** × {name}: missing {missing}"
 
 
 def _errors(result: AuditResult) -> list[str]:
@@ -242,19 +279,32 @@ def audit_markdown(result: AuditResult) -> str:
 
     CommonMark with GitHub tables; every value from packages or machines is escaped.
     """
+    return "".join(audit_markdown_chunks(result))
+
+
+def audit_markdown_chunks(result: AuditResult) -> Iterator[str]:
+    """:func:`audit_markdown` in pieces of a few thousand lines, made as they are written."""
     labels = package_labels(result.packages)
     decisions = ordered_decisions(result)
     summary = f"Generated {result.generated} · {counts(result)}"
     stale = stale_warnings(result.classifications)
-    sections = [
-        ["# pkginspect audit", "", text(summary)],
-        *([[f"> **Warning:** {text(w)}" for w in stale]] if stale else []),
-        _totals(result),
-        _packages(result, labels),
-        _matrix(result, labels, decisions),
-        _restarts(result, decisions, labels),
-        _possible(result, decisions, labels),
-        _unknowns(decisions, labels),
-        _errors(result),
+    sections: list[Callable[[], Iterable[str]]] = [
+        lambda: ["# pkginspect audit", "", text(summary)],
+        *([lambda: [f"> **Warning:** {text(w)}" for w in stale]] if stale else []),
+        lambda: _totals(result),
+        lambda: _packages(result, labels),
+        lambda: _matrix(result, labels, decisions),
+        lambda: _restarts(result, decisions, labels),
+        lambda: _possible(result, decisions, labels),
+        lambda: _unknowns(result, decisions, labels),
+        lambda: _errors(result),
     ]
-    return "\n\n".join("\n".join(section) for section in sections) + "\n"
+    batch: list[str] = []
+    for number, section in enumerate(sections):
+        for index, line in enumerate(section()):
+            batch.append(("\n\n" if number else "") + line if index == 0 else "\n" + line)
+            if len(batch) >= BATCH:
+                yield "".join(batch)
+                batch = []
+    batch.append("\n")
+    yield "".join(batch)

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 
 from pkginspect.batch import AuditResult
 from pkginspect.errors import wrong_type
-from pkginspect.reports.audit_csv import audit_csv
+from pkginspect.reports.audit_csv import audit_csv, audit_csv_chunks
 from pkginspect.reports.audit_html import audit_html
-from pkginspect.reports.audit_json import audit_json
-from pkginspect.reports.audit_junit import audit_junit
-from pkginspect.reports.audit_markdown import audit_markdown
+from pkginspect.reports.audit_json import audit_json, audit_json_chunks
+from pkginspect.reports.audit_junit import audit_junit, audit_junit_chunks
+from pkginspect.reports.audit_markdown import audit_markdown, audit_markdown_chunks
 
 Formatter = Callable[[AuditResult], str]
+ChunkFormatter = Callable[[AuditResult], Iterator[str]]
 
 
 class ReportFormat(str, enum.Enum):
@@ -65,14 +66,39 @@ FORMATTERS: Mapping[ReportFormat, Formatter] = MappingProxyType({
 """Each format's formatter: ``AuditResult`` in, the whole report as text out."""
 
 
-def formatter(format: ReportFormat | str) -> Formatter:
-    """The formatter for ``format`` (a ``ReportFormat`` or its value); ValueError naming the choices otherwise."""
+def _whole(format: ReportFormat) -> ChunkFormatter:
+    def chunks(result: AuditResult) -> Iterator[str]:
+        yield FORMATTERS[format](result)
+    return chunks
+
+
+CHUNK_FORMATTERS: Mapping[ReportFormat, ChunkFormatter] = MappingProxyType({
+    ReportFormat.JSON: audit_json_chunks,
+    ReportFormat.CSV: audit_csv_chunks,
+    ReportFormat.MARKDOWN: audit_markdown_chunks,
+    ReportFormat.HTML: _whole(ReportFormat.HTML),
+    ReportFormat.JUNIT: audit_junit_chunks,
+})
+"""Each format's formatter as pieces of text made as they are written (their concatenation is the report):
+the decisions are never all held at once."""
+
+
+def _chosen(format: ReportFormat | str) -> ReportFormat:
     try:
-        chosen = ReportFormat(format)
+        return ReportFormat(format)
     except ValueError:
         choices = ", ".join(member.value for member in ReportFormat)
         raise ValueError(f"unknown report format {str(format)!r} (choose one of {choices})") from None
-    return FORMATTERS[chosen]
+
+
+def formatter(format: ReportFormat | str) -> Formatter:
+    """The formatter for ``format`` (a ``ReportFormat`` or its value); ValueError naming the choices otherwise."""
+    return FORMATTERS[_chosen(format)]
+
+
+def render_chunks(result: AuditResult, format: ReportFormat | str) -> Iterator[str]:
+    """The report as pieces of text to write one after another (see :data:`CHUNK_FORMATTERS`)."""
+    return CHUNK_FORMATTERS[_chosen(format)](result)
 
 
 def render(result: AuditResult, format: ReportFormat | str) -> str:
@@ -82,4 +108,5 @@ def render(result: AuditResult, format: ReportFormat | str) -> str:
     return formatter(format)(result)
 
 
-__all__ = ["FORMATTERS", "Formatter", "ReportFormat", "formatter", "render"]
+__all__ = ["CHUNK_FORMATTERS", "FORMATTERS", "ChunkFormatter", "Formatter", "ReportFormat", "formatter", "render",
+           "render_chunks"]

@@ -73,6 +73,13 @@ def _one(package: UpdatePackage, members: bool, components: bool) -> list[str]:
     if package.problems:
         lines.append("  problems")
         lines += [f"    {problem}" for problem in package.problems]
+    if package.conflicts:
+        lines.append("  conflicts")
+        lines += [f"    {conflict}" for conflict in package.conflicts]
+    if package.not_read:
+        count = len(package.not_read)
+        lines.append(f"  not read (deep in the package, and no fact needed them; --deep reads them): {count}")
+        lines += [f"    {path}" for path in package.not_read]
     if members:
         lines.append("  members")
         for member in package.members:

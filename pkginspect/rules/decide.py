@@ -13,7 +13,7 @@ from pkginspect.machines.facts import require_machine
 from pkginspect.package import UpdatePackage, require_update_package
 from pkginspect.rules.engine import Outcome, Reason, Ruleset, load_ruleset
 from pkginspect.rules.symbols import Context, machine_values, package_values
-from pkginspect.types import Kind, Verdict
+from pkginspect.types import Verdict
 
 
 @dataclass(frozen=True)
@@ -23,9 +23,9 @@ class Decision:
     machine: str
     package: str
     kb: int | None
-    kind: Kind
+    kind: str
+    """A ``Kind``; with ``verdict`` (a ``Verdict``) annotated ``str`` until batch's matrix builds members too."""
     verdict: str
-    """A ``Verdict`` (annotated ``str`` until the audit reports compare it with Verdict members too)."""
     reasons: tuple[Reason, ...]
     missing: tuple[str, ...] = ()
     """Facts whose absence made the verdict ``unknown``."""

@@ -1,15 +1,22 @@
-"""Container benchmarks: pkginspect against cabextract and bsdtar on the same generated files, in one run.
+"""Benchmarks: pkginspect against cabextract, 7z, bsdtar and wimlib-imagex on the same files, in one run.
 
-    python -m tests.benchmarks [--size 1G] [--repetitions 3] [--work DIR] [--only CASE]
+    python -m tests.benchmarks [--size 1G] [--repetitions 3] [--work DIR] [--only CASE] [--baseline DIR]
 
-Inputs come from the fixture generator (``python -m fixtures big``, streaming, any size). Each case runs
-every tool ``--repetitions`` times and prints the median wall time, the ratio to pkginspect and each tool's
-peak RSS (its own, measured with ``wait4``), as Markdown.
+Inputs come from the fixture generator (``python -m fixtures big`` and ``python -m fixtures realistic``,
+streaming, any size). The ``shape-*`` cases use packages shaped like Microsoft's: an outer MSZIP .msu holding
+WSUSSCAN.cab and a package cabinet whose folder holds ~2,000 payload files followed by the ``.mum`` files
+(``shape-lcu-4g`` is 4 GiB of payload, generated in the work folder and deleted after the case), the same
+with a ``-Hotpatch-`` cabinet, the WIM-based .msu, and the real LZX samples. There the other tools do the same
+job: take ``update.mum`` out of the nested package. Each case runs every tool ``--repetitions`` times and
+prints the median wall time, the ratio to pkginspect and each tool's peak RSS (its own, measured with
+``wait4`` through GNU time), as Markdown. ``--baseline DIR`` adds a row running the pkginspect found in DIR
+(another checkout) for the pkginspect commands.
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import shutil
 import subprocess
 import sys
@@ -151,12 +158,110 @@ def case_wim(work: Path, _big: Path) -> list[tuple[str, list[str]]]:
     ]
 
 
+def _realistic(work: Path, size: str, shape: str) -> Path:
+    target = work / f"realistic-{shape}-{size}.msu"
+    if not target.exists():
+        subprocess.run([PY, "-m", "fixtures", "realistic", "--size", size, "--shape", shape, "--out", str(target)],
+                       check=True)
+    return target
+
+
+def _update_mum_jobs(work: Path, msu: Path, inner: str) -> list[tuple[str, list[str]]]:
+    """The other tools taking update.mum out of the package cabinet inside ``msu`` (two steps each)."""
+    c, z, b = _out(work, "c"), _out(work, "z"), _out(work, "b")
+    return [
+        ("cabextract", ["sh", "-c", f"cabextract -q -F '{inner}' -d {c} '{msu}' && "
+                                    f"cabextract -q -F update.mum -d {c} '{c}/{inner}'"]),
+        ("7z", ["sh", "-c", f"7z e -y -o{z} '{msu}' '{inner}' >/dev/null && "
+                            f"7z e -y -o{z} '{z}/{inner}' update.mum >/dev/null"]),
+        ("bsdtar", ["sh", "-c", f"bsdtar -xOf '{msu}' '{inner}' > {b}/inner && "
+                                f"bsdtar -xf {b}/inner -C {b} update.mum"]),
+    ]
+
+
+def _inspect_jobs(package: Path) -> list[tuple[str, list[str]]]:
+    return [
+        ("pkginspect", [PY, "-m", "pkginspect", "inspect", "--no-hash", str(package)]),
+        ("pkginspect --deep", [PY, "-m", "pkginspect", "inspect", "--no-hash", "--deep", str(package)]),
+    ]
+
+
+def _inner_name(package: Path) -> str:
+    from pkginspect.containers import open_package
+
+    with open_package(package) as opened:
+        return next(m.name for m in opened.members if m.name.lower().endswith((".cab", ".wim"))
+                    and m.name.lower() != "wsusscan.cab")
+
+
+def case_shape_lcu(work: Path, _big: Path, size: str = "") -> list[tuple[str, list[str]]]:
+    """inspect a realistically shaped LCU .msu (MSZIP, .mum files last in the package cabinet's one folder)."""
+    msu = _realistic(work, size or SIZE[0], "lcu")
+    return [*_inspect_jobs(msu), *_update_mum_jobs(work, msu, _inner_name(msu))]
+
+
+def case_shape_lcu_4g(work: Path, big: Path) -> list[tuple[str, list[str]]]:
+    """The same with 4 GiB of payload (the package cabinet needs several folders: the .mum files end the last)."""
+    return case_shape_lcu(work, big, "4G")
+
+
+def case_shape_hotpatch(work: Path, _big: Path) -> list[tuple[str, list[str]]]:
+    """inspect a realistically shaped hotpatch .msu (no restart attribute: the sub-packages must be read)."""
+    msu = _realistic(work, SIZE[0], "hotpatch")
+    return [*_inspect_jobs(msu), *_update_mum_jobs(work, msu, _inner_name(msu))]
+
+
+def case_shape_wim(work: Path, _big: Path) -> list[tuple[str, list[str]]]:
+    """inspect a WIM-based .msu (outer WIM, the LCU as an inner LZX WIM, update.mum among the payload)."""
+    msu = _realistic(work, SIZE[0], "wim")
+    inner = _inner_name(msu)
+    w, z = _out(work, "w"), _out(work, "z")
+    return [
+        *_inspect_jobs(msu),
+        ("wimlib-imagex", ["sh", "-c", f"wimlib-imagex extract '{msu}' 1 '/{inner}' --dest-dir={w} >/dev/null && "
+                                       f"wimlib-imagex extract '{w}/{inner}' 1 /update.mum --dest-dir={w} >/dev/null"]),
+        ("7z", ["sh", "-c", f"7z e -y -o{z} '{msu}' '{inner}' >/dev/null && "
+                            f"7z e -y -o{z} '{z}/{inner}' update.mum >/dev/null"]),
+    ]
+
+
+def case_shape_lzx_real(work: Path, _big: Path) -> list[tuple[str, list[str]]]:
+    """inspect the real KB4538483-x64.msu (LZX:21 package cabinet, 5,135 members nested, 3.9 MB)."""
+    shared = shared_dir()
+    if shared is None:
+        return []
+    msu = shared / "samples" / "real" / "KB4538483-x64.msu"
+    return [*_inspect_jobs(msu), *_update_mum_jobs(work, msu, "Windows6.1-KB4538483-x64.cab")]
+
+
+def case_audit_50k(work: Path, _big: Path) -> list[tuple[str, list[str]]]:
+    """pkginspect audit --jobs 2: 200 packages x 50,000 machines, JSON report (memory as for 5,000)."""
+    fleet = fleet_csv(work / "fleet-50000.csv", 50_000)
+    packages = package_copies(work / "packages-200", 200)
+    return [("pkginspect", [PY, "-m", "pkginspect", "audit", str(packages), "--fleet", str(fleet),
+                            "--format", "json", "--jobs", "2", "-o", str(work / "audit.json")])]
+
+
+SIZE = ["1G"]
+BASELINE: list[str] = []
+
+
+def _with_baseline(commands: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    if not BASELINE:
+        return commands
+    # Run from the baseline checkout: ``python -m`` puts the current folder first on sys.path.
+    extra = [(f"{tool} (baseline)", ["sh", "-c", f"cd {shlex.quote(BASELINE[0])} && "
+                                                 f"PYTHONPATH={shlex.quote(BASELINE[0])} exec {shlex.join(argv)}"])
+             for tool, argv in commands if tool.startswith("pkginspect") and "--deep" not in argv]
+    return [*commands, *extra]
+
+
 def run(cases: dict[str, tuple[str, Case]], work: Path, size: str, repetitions: int) -> str:
     """Run the chosen cases and return the Markdown report."""
     report = [f"## Container benchmarks ({size} inputs, median of {repetitions})", ""]
     for name, (layout, case) in cases.items():
         big = _generate(work, size, layout) if layout else Path()
-        commands = case(work, big)
+        commands = _with_baseline(case(work, big))
         if not commands:
             report.append(f"### {name}\n\nskipped (input not available)\n")
             continue
@@ -165,6 +270,9 @@ def run(cases: dict[str, tuple[str, Case]], work: Path, size: str, repetitions: 
         ]
         report.append(table(f"{name}: {case.__doc__}", results))
         print(report[-1], flush=True)
+        if case is case_shape_lcu_4g:
+            for generated in work.glob("realistic-*-4G.msu"):
+                generated.unlink()
     return "\n".join(report)
 
 
@@ -179,6 +287,12 @@ CASES: dict[str, tuple[str, Case]] = {
     "help": ("", case_help),
     "check": ("", case_check),
     "audit": ("", case_audit),
+    "audit-50k": ("", case_audit_50k),
+    "shape-lcu": ("", case_shape_lcu),
+    "shape-lcu-4g": ("", case_shape_lcu_4g),
+    "shape-hotpatch": ("", case_shape_hotpatch),
+    "shape-wim": ("", case_shape_wim),
+    "shape-lzx-real": ("", case_shape_lzx_real),
 }
 
 
@@ -189,7 +303,11 @@ def main() -> None:
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--work", type=Path, help="folder for inputs and outputs (default: a temporary one)")
     parser.add_argument("--only", choices=sorted(CASES), action="append", help="run only these cases")
+    parser.add_argument("--baseline", type=Path, help="also run the pkginspect of this checkout (PYTHONPATH)")
     args = parser.parse_args()
+    SIZE[0] = args.size
+    if args.baseline:
+        BASELINE.append(str(args.baseline.resolve()))
     chosen = {k: v for k, v in CASES.items() if not args.only or k in args.only}
     if args.work:
         args.work.mkdir(parents=True, exist_ok=True)
