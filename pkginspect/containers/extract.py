@@ -38,7 +38,8 @@ class Extracted:
     member: str
     """Nested path of the member in the package."""
     target: str
-    """Path written, relative to the target directory, with ``/`` separators."""
+    """Path written, relative to the target directory, with ``/`` separators; ``""`` when the member was
+    skipped (a link or special file, see ``note``)."""
     size: int
     note: str | None = None
     """Why ``target`` differs from the member's name (sanitised, renamed after a collision), if it does."""
@@ -254,7 +255,12 @@ def extract(
     for parent, items in groups.items():
         container = package.container(parent)
         names = {member.index: path for path, member in items}
-        for member, stream in container.iter_open([member for _, member in items]):
+        for path, member in items:
+            if member.special and path not in paths:
+                results.append(Extracted(path, "", 0, f"skipped: a {member.special} (links and special files are "
+                                                      "never extracted)"))
+        regular = [member for path, member in items if not member.special or path in paths]
+        for member, stream in container.iter_open(regular):
             path = names[member.index]
             wanted = _target_for(path)
             target = writer.unique(wanted)

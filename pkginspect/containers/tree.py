@@ -259,7 +259,7 @@ class Package:
         for member in container.members:
             path = join(prefix, member.name)
             kind = None
-            if recursive and not member.is_dir and member.name.lower().endswith(NESTED_SUFFIXES):
+            if recursive and not member.is_dir and not member.special and member.name.lower().endswith(NESTED_SUFFIXES):
                 kind = sniff(self._head(container, member)) if member.size >= SNIFF_BYTES else None
             yield Entry(path, member, depth, kind)
             if kind is not None:

@@ -11,6 +11,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -32,6 +33,10 @@ EXTRACT_NO_ACLS = 0x40
 EXTRACT_NO_ATTRIBUTES = 0x00100000
 EXTRACT_NO_PRESERVE_DIR_STRUCTURE = 0x00200000
 ATTRIBUTE_DIRECTORY = 0x10
+ATTRIBUTE_REPARSE_POINT = 0x400
+REPARSE_TAGS = {0xA000000C: "symbolic link", 0xA0000003: "junction"}
+UNIX_SPECIAL = {stat.S_IFLNK: "symbolic link", stat.S_IFIFO: "FIFO", stat.S_IFSOCK: "socket",
+                stat.S_IFCHR: "character device", stat.S_IFBLK: "block device"}
 COMPRESSION_NAMES = {0: "none", 1: "xpress", 2: "lzx", 3: "lzms"}
 # wimlib error codes that mean "valid WIM, feature not supported" rather than "damaged file".
 UNSUPPORTED_CODES = {33: "split WIM", 62: "split WIM", 68: "unsupported", 74: "encrypted WIM", 84: "incomplete WIM"}
@@ -183,6 +188,35 @@ def _fail(lib: ctypes.CDLL, source: str, code: int, doing: str) -> PkgInspectErr
     return CorruptContainerError(source, f"{doing}: {text} (wimlib error {code})")
 
 
+def _special(entry: _DirEntry) -> str | None:
+    """What a non-file, non-directory entry is (a link, a FIFO, a device…), or None for an ordinary one.
+
+    Reparse points (symbolic links, junctions, anything else Windows redirects through) and entries whose
+    stored UNIX mode is not a file or directory are special: wimlib would recreate them as links or device
+    nodes on extraction, and opening one would read whatever it points to on this machine.
+    """
+    if entry.attributes & ATTRIBUTE_REPARSE_POINT:
+        return REPARSE_TAGS.get(int(entry.reparse_tag), f"reparse point (tag {int(entry.reparse_tag):#010x})")
+    mode = int(entry.unix_mode)
+    if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return UNIX_SPECIAL.get(stat.S_IFMT(mode), f"special file (mode {mode:#o})")
+    return None
+
+
+def _open_regular(path: str, where: str) -> BinaryIO:
+    """Open what wimlib extracted, refusing anything but a regular file (never following a link)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise UnsupportedContainerError(where, "is not a regular file in the WIM (a link or special file)") from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UnsupportedContainerError(where, "is not a regular file in the WIM (a link or special file)")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
 def _timestamp(spec: _Timespec) -> datetime | None:
     if spec.tv_sec <= 0:
         return None
@@ -270,7 +304,8 @@ class WimReader(Container):
                         raise exceeded(self.source, f"more than {limit} members", "max_members")
                     path = (entry.full_path or b"").decode("utf-8", "replace").lstrip("/")
                     resource = entry.streams[0].resource
-                    is_dir = bool(entry.attributes & ATTRIBUTE_DIRECTORY)
+                    special = _special(entry)
+                    is_dir = bool(entry.attributes & ATTRIBUTE_DIRECTORY) and special is None
                     if resource.packed:
                         compression = "solid"
                     elif resource.is_compressed:
@@ -284,11 +319,12 @@ class WimReader(Container):
                             index=index,
                             name=prefix + path,
                             raw_name=path,
-                            size=0 if is_dir else int(resource.uncompressed_size),
+                            size=0 if is_dir or special else int(resource.uncompressed_size),
                             compression=compression,
                             modified=_timestamp(entry.last_write_time),
                             is_dir=is_dir,
                             attributes=int(entry.attributes),
+                            special=special,
                         )
                     )
                     return 0
@@ -314,6 +350,8 @@ class WimReader(Container):
         where = f"{self.source}: {member.name}"
         if member.is_dir:
             raise UnsupportedContainerError(where, "is a directory")
+        if member.special:
+            raise UnsupportedContainerError(where, f"is a {member.special}; links and special files are never read")
         self.budget.check_member_size(where, member.size)
         image, path = self._paths[member.index]
         workdir = tempfile.mkdtemp(prefix="pkginspect-wim-")
@@ -324,10 +362,14 @@ class WimReader(Container):
             if code:
                 raise _fail(self._lib, where, code, "cannot extract")
             extracted = os.path.join(workdir, os.path.basename(path))
-            stream = open(extracted, "rb")  # noqa: SIM115 - handed to the caller
-            actual = os.fstat(stream.fileno()).st_size
-            self.budget.check_member_size(where, actual)
-            self.budget.charge(where, actual)
+            stream = _open_regular(extracted, where)
+            try:
+                actual = os.fstat(stream.fileno()).st_size
+                self.budget.check_member_size(where, actual)
+                self.budget.charge(where, actual)
+            except BaseException:
+                stream.close()
+                raise
             return stream
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
