@@ -23,6 +23,7 @@ from pkginspect import products
 from pkginspect.containers import SEPARATOR, Entry, Limits, Package, join, open_package, sniff
 from pkginspect.containers.base import SNIFF_BYTES
 from pkginspect.errors import PkgInspectError
+from pkginspect.numbers import parse_decimal
 
 T = TypeVar("T")
 METADATA_MAX = 32 * 1024 * 1024
@@ -186,7 +187,7 @@ class UpdatePackage:
         """The update build revision the package brings a machine to, when known."""
         if self.build is None:
             return None
-        return int(self.build.value.split(".")[1])
+        return parse_decimal(self.build.value.split(".")[1])
 
     def to_dict(self, members: bool = True) -> dict[str, Any]:
         """Plain JSON-able data (validates against ``schemas/inspect.schema.json``)."""
