@@ -245,8 +245,9 @@ def inspect_command(
 ) -> None:
     """Show what is inside update packages: KB, title, restart, build, sub-packages, each fact's source.
 
-    Directories are walked for cabinet and WIM files. A package that cannot be read, or whose metadata
-    cannot be, is reported with its error while the others still print; the exit code is then 3.
+    A directory stands for the cabinet and WIM files directly in it (subdirectories are not entered). A
+    package that cannot be read, or whose metadata cannot be, is reported with its error while the others
+    still print; the exit code is then 3.
     """
     from pkginspect.reports.inspect import inspect_json, inspect_text
 
@@ -579,7 +580,8 @@ def audit_command(
 ) -> None:
     """Audit a month's packages against a fleet: one report of every machine × package decision.
 
-    Directories are walked for packages. A package that cannot be read is listed in the report's errors and
+    A directory stands for the packages directly in it (subdirectories are not entered). A package that
+    cannot be read is listed in the report's errors and
     does not stop the run (the exit code is then 3).
     """
     from pkginspect.batch import audit

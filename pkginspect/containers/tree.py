@@ -16,7 +16,6 @@ import difflib
 import io
 import os
 import shutil
-import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from pkginspect.containers.cab import CabinetReader
 from pkginspect.containers.limits import Budget, Limits, exceeded
 from pkginspect.containers.streams import COPY_CHUNK, ReopeningStream
 from pkginspect.errors import ContainerError, MemberNotFoundError, PkgInspectError
+from pkginspect.regularfiles import NotRegularFile, open_regular
 
 SEPARATOR = "!"
 NESTED_SUFFIXES = (".cab", ".msu", ".wim", ".esd")
@@ -58,20 +58,15 @@ def open_container(path: str | os.PathLike[str], budget: Budget | None = None) -
     """Open a file on disk as a cabinet or WIM, chosen by its first bytes."""
     source = os.fspath(path)
     try:
-        info = os.stat(source)
+        stream, info = open_regular(source)  # a FIFO or device is refused, never read or waited on
+    except NotRegularFile as exc:
+        what = "a directory, not a package file" if exc.kind == "a directory" else f"{exc.kind}, not a regular file"
+        raise PkgInspectError(source, f"is {what}") from None
     except FileNotFoundError:
         raise PkgInspectError(source, "no such file") from None
     except OSError as exc:
         raise PkgInspectError(source, f"cannot read: {exc.strerror}") from exc
-    if stat.S_ISDIR(info.st_mode):
-        raise PkgInspectError(source, "is a directory, not a package file")
-    if not stat.S_ISREG(info.st_mode):
-        raise PkgInspectError(source, "is not a regular file")
     budget = budget or Budget()
-    try:
-        stream = open(source, "rb")  # noqa: SIM115 - owned by the reader
-    except OSError as exc:
-        raise PkgInspectError(source, f"cannot open: {exc.strerror}") from exc
     head = stream.read(SNIFF_BYTES)
     kind = sniff(head)
     if kind == "cab":
