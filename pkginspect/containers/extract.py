@@ -94,6 +94,7 @@ class _Writer:
         self.overwrite = overwrite
         self._files: set[str] = set()
         self._dirs: set[str] = set()
+        self._next_number: dict[str, int] = {}  # clashing prefix → next ~N to try: no recount from 2 per clash
 
     def unique(self, target: str) -> str:
         """``target``, with a ``~N`` suffix on the first component that clashes with an earlier file or dir."""
@@ -102,12 +103,13 @@ class _Writer:
             prefix = "/".join(parts[: i + 1]).casefold()
             is_last = i == len(parts) - 1
             if prefix in self._files or (is_last and prefix in self._dirs):
-                number = 2
+                number = self._next_number.get(prefix, 2)
                 while True:
                     candidate = "/".join([*parts[:i], f"{parts[i]}~{number}"]).casefold()
                     if candidate not in self._files and candidate not in self._dirs:
                         break
                     number += 1
+                self._next_number[prefix] = number + 1
                 parts[i] = f"{parts[i]}~{number}"
         for i in range(len(parts) - 1):
             self._dirs.add("/".join(parts[: i + 1]).casefold())
