@@ -33,6 +33,10 @@ EXTRACT_NO_ACLS = 0x40
 EXTRACT_NO_ATTRIBUTES = 0x00100000
 EXTRACT_NO_PRESERVE_DIR_STRUCTURE = 0x00200000
 ATTRIBUTE_DIRECTORY = 0x10
+MAX_DIRECTORY_DEPTH = 128
+"""Deepest directory nesting accepted in a WIM image: Windows paths stop near 260 characters (real images
+nest under 30 levels), and every level lengthens each path below it, so a chain thousands deep costs the
+square of its depth to list and read."""
 ATTRIBUTE_REPARSE_POINT = 0x400
 REPARSE_TAGS = {0xA000000C: "symbolic link", 0xA0000003: "junction"}
 UNIX_SPECIAL = {stat.S_IFLNK: "symbolic link", stat.S_IFIFO: "FIFO", stat.S_IFSOCK: "socket",
@@ -302,6 +306,11 @@ class WimReader(Container):
                         return 0
                     if len(members) >= limit:
                         raise exceeded(self.source, f"more than {limit} members", "max_members")
+                    if entry.depth > MAX_DIRECTORY_DEPTH:
+                        raise UnsupportedContainerError(
+                            self.source, f"image {image} nests directories deeper than {MAX_DIRECTORY_DEPTH} "
+                            "levels (not a Windows update image)"
+                        )
                     path = (entry.full_path or b"").decode("utf-8", "replace").lstrip("/")
                     resource = entry.streams[0].resource
                     special = _special(entry)

@@ -101,3 +101,25 @@ def test_links_in_a_wim_nested_in_a_cabinet(tmp_path: Path, make_cab: Callable[.
     assert all(SECRET not in p.read_bytes() for p in out.rglob("*") if p.is_file())
     inspected = CliRunner().invoke(main, ["inspect", str(outer), "--no-hash"])
     assert SECRET.decode().strip() not in inspected.output
+
+
+def test_a_directory_chain_thousands_deep_is_refused_quickly(tmp_path: Path) -> None:
+    import time
+
+    source = tmp_path / "deep"
+    source.mkdir()
+    fd = os.open(source, os.O_RDONLY)
+    for _ in range(1000):  # created relative to a descriptor: the path itself would exceed PATH_MAX
+        os.mkdir("d", dir_fd=fd)
+        child = os.open("d", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = child
+    os.close(fd)
+    target = tmp_path / "deep.wim"
+    subprocess.run(["wimlib-imagex", "capture", str(source), str(target)], check=True, capture_output=True)
+    started = time.monotonic()
+    with pytest.raises(UnsupportedContainerError) as caught:
+        open_package(target)
+    assert str(caught.value) == (f"{target}: image 1 nests directories deeper than 128 levels "
+                                 "(not a Windows update image)")
+    assert time.monotonic() - started < 5
