@@ -46,11 +46,12 @@ from pkginspect.containers import open_package  # noqa: E402
 from pkginspect.containers.base import SNIFF_BYTES, sniff  # noqa: E402
 from tests.fuzz.exercise import exercise_file, exercise_metadata, load_machines  # noqa: E402
 from tests.fuzz.mutate import mutate, rng_for  # noqa: E402
+from tests.fuzz.structured import STRATEGIES, Scenario, build_scenario, run_scenario  # noqa: E402
 from tests.shared import shared_dir  # noqa: E402
 
 MiB = 1024 * 1024
 #: How mutations are shared between the seed pools (see ``build_seeds``).
-POOL_WEIGHTS = {"real": 40, "nested": 25, "fixture": 20, "metadata": 15}
+POOL_WEIGHTS = {"real": 8, "nested": 12, "fixture": 25, "metadata": 20, "structured": 35}
 MAX_SEED_BYTES = 8 * MiB
 MAX_METADATA_SEED_BYTES = 1 * MiB
 METADATA_SEEDS_PER_KIND = 6
@@ -68,6 +69,8 @@ class Seed:
     path: str
     kind: str | None = None
     """The metadata parser kind, for the ``metadata`` pool."""
+    cabinet: bool = False
+    """Whether the file is a cabinet (the ``structured`` pool edits and re-wraps those)."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,7 @@ def _nested_seeds(package_path: Path, pool: str, out: Path) -> Iterator[Seed]:
             target = out / f"{len(list(out.iterdir())):04d}-{_safe(name)}"
             target.write_bytes(package.read(entry.path))
             if wanted_container:
-                yield Seed(pool, name, str(target))
+                yield Seed(pool, name, str(target), cabinet=entry.container == "cab")
             else:
                 per_kind[kind or ""] += 1
                 yield Seed("metadata", name, str(target), kind)
@@ -151,12 +154,17 @@ def build_seeds(real: Path | None, out: Path) -> tuple[Seed, ...]:
     seeds: list[Seed] = []
     real_files = sorted(p for p in real.iterdir() if _is_container(p)) if real else []
     for path in real_files:
-        seeds.append(Seed("real", path.name, str(path)))
+        seeds.append(Seed("real", path.name, str(path), cabinet=_is_cabinet(path)))
         seeds.extend(_nested_seeds(path, "nested", out))
     for path in sorted((REPO / "fixtures" / "packages").glob("*.msu")):
-        seeds.append(Seed("fixture", path.name, str(path)))
+        seeds.append(Seed("fixture", path.name, str(path), cabinet=_is_cabinet(path)))
         seeds.extend(_nested_seeds(path, "fixture", out))
     return tuple(seeds)
+
+
+def _is_cabinet(path: Path) -> bool:
+    with open(path, "rb") as stream:
+        return sniff(stream.read(SNIFF_BYTES)) == "cab"
 
 
 def _is_container(path: Path) -> bool:
@@ -166,15 +174,30 @@ def _is_container(path: Path) -> bool:
 
 def mutation_input(settings: Settings, index: int) -> tuple[Seed, bytes, tuple[str, ...]]:
     """Mutation ``index`` of the run: which seed, the mutated bytes, and the operations applied."""
+    seed, _scenario, data, operations = mutation_scenario(settings, index)
+    return seed, data, operations
+
+
+def mutation_scenario(settings: Settings, index: int) -> tuple[Seed, Scenario | None, bytes, tuple[str, ...]]:
+    """Mutation ``index``: its seed, the structured scenario (``structured`` pool) or None, its bytes and operations."""
     rng = rng_for(settings.seed, index)
-    pools = [pool for pool in POOL_WEIGHTS if any(s.pool == pool for s in settings.seeds)]
+    pools = [pool for pool in POOL_WEIGHTS if pool == "structured" or any(s.pool == pool for s in settings.seeds)]
     pool = rng.choices(pools, [POOL_WEIGHTS[p] for p in pools])[0]
+    if pool == "structured":
+        strategy = rng.choices(list(STRATEGIES), list(STRATEGIES.values()))[0]
+        cabinets = [s for s in settings.seeds if s.pool in ("fixture", "nested", "real") and s.cabinet]
+        base = rng.choice(cabinets)
+        scratch = Path(settings.workdir) / f"scratch-{os.getpid()}"
+        scratch.mkdir(exist_ok=True)
+        scenario = build_scenario(strategy, Path(base.path).read_bytes(), rng, scratch)
+        seed = Seed("structured", f"{strategy} of {base.name}", base.path)
+        return seed, scenario, scenario.data, scenario.operations
     members = [s for s in settings.seeds if s.pool == pool]
     seed = rng.choice(members)
     partners = [s for s in members if s.kind == seed.kind] or members
     other = rng.choice(partners)
     mutated = mutate(Path(seed.path).read_bytes(), Path(other.path).read_bytes(), rng)
-    return seed, mutated.data, mutated.operations
+    return seed, None, mutated.data, mutated.operations
 
 
 # -- worker ------------------------------------------------------------------------------------------------
@@ -231,9 +254,12 @@ def _run(task: Task, settings: Settings, home: Path, machines: Sequence[Any]) ->
     signal.setitimer(signal.ITIMER_REAL, settings.soft_timeout)
     try:
         if task.mutation is not None:
-            seed, data, result.operations = mutation_input(settings, task.mutation)
+            seed, scenario, data, result.operations = mutation_scenario(settings, task.mutation)
             result.pool, result.seed_name = seed.pool, seed.name
-            if seed.kind is not None:
+            if scenario is not None:
+                del data
+                outcome = run_scenario(scenario, home, sandbox, machines)
+            elif seed.kind is not None:
                 outcome = exercise_metadata(data, seed.kind, task.label)
             else:
                 path = home / f"input-{_safe(seed.name)}"
