@@ -255,13 +255,17 @@ def build_scenario(strategy: str, seed: bytes, rng: random.Random, scratch: Path
     raise ValueError(f"unknown strategy {strategy!r}")
 
 
-def _cli(args: list[str], env: dict[str, str] | None = None) -> tuple[int, str]:
-    """Run the command line in this process; (exit code, everything printed)."""
+def _cli(args: list[str], outcome: Outcome) -> tuple[int, str]:
+    """Run the command line in this process; (exit code, everything printed). Timed as step ``args[0]``."""
+    import time
+
     from click.testing import CliRunner
 
     from pkginspect.cli import main
 
-    result = CliRunner().invoke(main, args, env=env)
+    started = time.monotonic()
+    result = CliRunner().invoke(main, args)
+    outcome.timings[args[0]] = outcome.timings.get(args[0], 0.0) + time.monotonic() - started
     output = result.stdout + result.stderr
     if result.exit_code == 4 or (result.exception and not isinstance(result.exception, SystemExit)):
         raise ExitCodeError(f"exit {result.exit_code} for {args}: {output[-400:]!r} {result.exception!r}")
@@ -289,7 +293,7 @@ def run_scenario(scenario: Scenario, home: Path, sandbox: Path, machines: Any) -
         try:
             outcome = exercise_file(path, sandbox, machines=machines)
             if scenario.strategy == "wim-special":
-                code, output = _cli(["inspect", str(path), "--no-hash"])
+                code, output = _cli(["inspect", str(path), "--no-hash"], outcome)
                 messages = [str(error) for _, error in outcome.errors] + outcome.problems
                 _no_canary(sandbox, output, *messages)
         finally:
@@ -301,7 +305,7 @@ def run_scenario(scenario: Scenario, home: Path, sandbox: Path, machines: Any) -
                        if scenario.variant == "--machine" else "user.csv")
         path.write_bytes(scenario.data)
         machine = [] if scenario.variant == "--machine" else ["--machine", str(MACHINE)]
-        code, output = _cli(["check", str(PACKAGE), *machine, scenario.variant, str(path)])
+        code, output = _cli(["check", str(PACKAGE), *machine, scenario.variant, str(path)], outcome)
         if code == 3:
             outcome.errors.append(("check", PkgInspectError(str(path), output.strip().splitlines()[-1])))
         path.unlink()
@@ -339,7 +343,7 @@ def _output_target(kind: str, home: Path, outcome: Outcome) -> None:
             target = str(folder / "report.json")
         before = os.stat(target, follow_symlinks=True) if os.path.exists(target) else None
         code, output = _cli(["audit", str(PACKAGE), "--fleet", str(MACHINE), "--format", "json", "--jobs", "1",
-                             "-o", target])
+                             "-o", target], outcome)
         if code not in (0, 2, 3):
             raise ExitCodeError(f"exit {code} writing to {kind}: {output[-300:]!r}")
         if code == 3:
