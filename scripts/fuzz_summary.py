@@ -465,9 +465,14 @@ def save_bad(result: Result, task: Task, settings: Settings, folder: Path) -> No
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{result.index:05d}-{result.group}"
     if task.mutation is not None:
-        seed, data, _ = mutation_input(settings, task.mutation)
-        name = f"{stem}-{_safe(seed.name)}"
-        (folder / name).write_bytes(data)
+        try:
+            seed, data, _ = mutation_input(settings, task.mutation)
+        except Exception as error:  # regenerating failed (the same bug, met in this process): keep the record
+            name = f"{stem}-mutation-{task.mutation}"
+            result.traceback = f"{result.traceback or ''}\nregenerating the input failed: {error!r}"
+        else:
+            name = f"{stem}-{_safe(seed.name)}"
+            (folder / name).write_bytes(data)
     else:
         assert task.path is not None
         name = f"{stem}-{_safe(Path(task.path).name)}"
@@ -593,7 +598,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"BAD {describe(result)}: {', '.join(result.bad_reasons)}: {result.message}", file=sys.stderr)
                 if not args.quiet and len(results) % 250 == 0:
                     rate = len(results) / (time.monotonic() - started)
-                    print(f"[{len(results)}/{len(tasks)}] {rate:.1f} inputs/s", file=sys.stderr)
+                    statuses = Counter(r.status for r in results)
+                    worst = max(r.step_seconds if r.step else r.seconds for r in results)
+                    heaviest = max(r.rss_kb for r in results) // 1024
+                    bad_so_far = sum(1 for r in results if r.bad_reasons)
+                    print(f"[{len(results)}/{len(tasks)}] {rate:.1f} inputs/s; ok {statuses['ok']}, clean errors "
+                          f"{statuses['error']}, BAD {bad_so_far}; max operation {worst:.2f} s, max RSS "
+                          f"{heaviest} MB", file=sys.stderr)
         finally:
             pool.close()
     finally:

@@ -129,9 +129,10 @@ def rewrap(package: bytes, rng: random.Random) -> tuple[bytes, tuple[str, ...]]:
         path = Path(f"/tmp/pkginspect-rewrap-{os.getpid()}.msu")
     path.write_bytes(package)
     try:
-        with open_package(path) as opened:
-            for member in opened.members:
-                members.append((member.name, opened.read(member.name)))
+        with open_package(path) as opened:  # one pass over each folder, as a careful client reads
+            wanted = [member for member in opened.members if not member.is_dir]
+            for member, stream in opened.root.iter_open(wanted):
+                members.append((member.name, stream.read()))
     finally:
         path.unlink()
     nested = [i for i, (name, data) in enumerate(members) if data[:4] == b"MSCF" or data[:5] == b"MSWIM"]
