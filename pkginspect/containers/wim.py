@@ -234,14 +234,20 @@ HEADER_SIZE = 208
 IMAGE_COUNT_AT = 0x2C  # dwImageCount, u32
 BLOB_TABLE_SIZE_AT = 0x40  # rhOffsetTable (at 0x30): its uncompressed size, u64
 BLOB_ENTRY_SIZE = 50  # one lookup (blob) table entry on disk
+BLOB_TABLE_AT = 0x30  # resource headers: size in the WIM (7 bytes), flags (1), offset (8), uncompressed size (8)
+XML_DATA_AT = 0x48
+RESOURCE_COMPRESSED = 0x04
+RESOURCE_EXPANSION = 64
+"""A compressed resource's declared size may exceed the file's at most this many times."""
 
 
 def _check_header(path: str, source: str) -> None:
-    """Refuse an image count that the WIM's lookup table cannot back.
+    """Refuse header sizes that wimlib would allocate before noticing they are impossible.
 
     wimlib allocates per declared image before any other check (a 46 KB file declaring 10^9 images took
-    8 GB and 20 s). Each image needs a metadata resource, so a lookup table entry; other damage is left to
-    wimlib.
+    8 GB and 20 s). Each image needs a metadata resource, so a lookup table entry. The lookup table and the
+    XML data are read whole by their declared uncompressed size (a 4 KB file declaring 10^19 bytes of XML
+    ran out of memory). Other damage is left to wimlib.
     """
     try:
         with open(path, "rb") as stream:
@@ -251,6 +257,15 @@ def _check_header(path: str, source: str) -> None:
         return  # wimlib reports it
     if len(head) < HEADER_SIZE:
         return
+    for what, at in (("lookup table", BLOB_TABLE_AT), ("XML data resource", XML_DATA_AT)):
+        # wimlib allocates these whole, by the declared uncompressed size, before reading them.
+        flags = head[at + 7]
+        declared = int.from_bytes(head[at + 16 : at + 24], "little")
+        most = size * (RESOURCE_EXPANSION if flags & RESOURCE_COMPRESSED else 1)
+        if declared > most:
+            raise CorruptContainerError(
+                source, f"WIM header declares a {what} of {declared} bytes in a file of {size} bytes"
+            )
     images = int.from_bytes(head[IMAGE_COUNT_AT : IMAGE_COUNT_AT + 4], "little")
     table = int.from_bytes(head[BLOB_TABLE_SIZE_AT : BLOB_TABLE_SIZE_AT + 8], "little")
     entries = min(table, size) // BLOB_ENTRY_SIZE
