@@ -199,3 +199,10 @@ def test_a_nested_problem_names_the_package_once(tmp_path: Path) -> None:
     assert result.exit_code == 3
     assert result.stderr == (f"pkginspect: error: {outer}!Windows11.0-KB5066835-x64.wim: secret.mum: is a symbolic "
                              "link; links and special files are never read\n")
+
+
+@pytest.mark.parametrize("value", ["9" * 400, "١٢M", "1e9", "1.0000001G"])
+def test_size_options_refuse_what_is_not_a_bounded_size(value: str) -> None:
+    result = CliRunner().invoke(main, ["ls", PACKAGE, "--max-member-size", value])
+    assert result.exit_code == 2
+    assert "is not a size (examples: 100000, 512M, 4G)" in result.output
