@@ -27,7 +27,7 @@ CONFIDENCES = ("high", "medium", "low", "none")
 # Checkpoint cumulative updates: later monthly updates of the build need them installed first (Microsoft
 # documentation for 24H2 / Server 2025).
 CHECKPOINTS = {"26100.1742": 5043080}
-_TITLE_MONTH = re.compile(r"^\s*(\d{4})-(\d{2})\b")
+_TITLE_MONTH = re.compile(r"^\s*([0-9]{4})-([0-9]{2})\b", re.ASCII)
 _ROLE_KIND: dict[str, Kind] = {
     "hotpatch": Kind.HOTPATCH,
     "baseline-planned": Kind.BASELINE_PLANNED,

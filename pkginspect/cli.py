@@ -1,25 +1,34 @@
 """The pkginspect command line: the only place that prints, writes files and chooses exit codes.
 
 Exit codes: 0 done; 1 a ``--fail-on`` condition was met; 2 usage error; 3 bad input (corrupt or
-unsupported package, bad facts, rules or calendar file); 4 internal error (a bug: please report it).
+unsupported package, bad facts, rules or calendar file) or an output that cannot be written (full or
+read-only disk, missing folder, closed pipe); 4 internal error (a bug: please report it).
+
+Everything printed goes through ``terminal_safe``: C0/C1 controls and bidi characters read from packages or
+user files never reach the terminal raw.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import signal
+import stat
 import sys
+import traceback
 import types
-from collections.abc import Callable, Iterable
-from typing import Any, NoReturn, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
 
-from pkginspect.errors import PkgInspectError
+from pkginspect.errors import OutputError, PkgInspectError, terminal_safe
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 F = TypeVar("F", bound=Callable[..., Any])
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(i?B)?\s*$", re.IGNORECASE)
+_SIZE = re.compile(r"^\s*([0-9]{1,15}(?:\.[0-9]{1,6})?)\s*([KMGT]?)(i?B)?\s*$", re.IGNORECASE | re.ASCII)
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 
 
@@ -71,27 +80,110 @@ def _fail(error: BaseException, code: int) -> NoReturn:
     sys.exit(code)
 
 
+# OSErrors that say something about the machine (disk, permissions, pipes), not about pkginspect.
+_ENVIRONMENT_ERRNOS = {
+    errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR,
+    errno.EISDIR, errno.EPIPE, errno.EIO, errno.EMFILE, errno.ENFILE, errno.ENAMETOOLONG, errno.ELOOP,
+    errno.ENXIO, errno.EFBIG, errno.ENOMEM, errno.EAGAIN, errno.ETXTBSY, errno.EBUSY,
+}
+
+
+class _SafeStream:
+    """``sys.stdout``/``sys.stderr`` while a command runs, escaped with ``terminal_safe``.
+
+    A failed write (``/dev/full``, a closed pipe) becomes an OutputError naming the stream.
+    """
+
+    def __init__(self, stream: TextIO, name: str) -> None:
+        self._stream = stream
+        self._name = name
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):  # what a text stream does (click probes streams with write(b""))
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if not text:  # and with write(""): nothing to write, nothing to fail
+            return 0
+        try:
+            return self._stream.write(terminal_safe(text))
+        except OSError as failure:
+            raise self._failed(failure) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as failure:
+            raise self._failed(failure) from None
+
+    def _failed(self, failure: OSError) -> OutputError:
+        # Point the descriptor at /dev/null so the interpreter's own flush at exit does not fail a second time.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):  # not a real descriptor (a test runner's buffer)
+            pass
+        return OutputError(self._name, f"cannot write: {failure.strerror or failure}")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _safe_standard_streams() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    sys.stdout = _SafeStream(saved[0], "standard output")
+    sys.stderr = _SafeStream(saved[1], "standard error")
+    try:
+        yield
+        sys.stdout.flush()
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _environment_error(error: OSError) -> OutputError | None:
+    """An OSError about the machine as a one-line OutputError; None for anything else (a bug)."""
+    if error.errno not in _ENVIRONMENT_ERRNOS:
+        return None
+    where = os.fsdecode(error.filename) if error.filename is not None else "output"
+    return OutputError(where, error.strerror or str(error))
+
+
+def _debug_asked(ctx: click.Context) -> bool:
+    """Whether ``--debug`` was given, before or after the command name (read when a command fails)."""
+    return bool(ctx.params.get("debug"))
+
+
 class _Group(click.Group):
-    """Turns pkginspect errors into one line and exit code 3; ``--debug`` shows tracebacks instead."""
+    """Turns pkginspect errors into one line and exit code 3; ``--debug`` adds the traceback, same exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with _safe_standard_streams():
+                return super().invoke(ctx)
         except PkgInspectError as error:
-            if ctx.params.get("debug"):
-                raise
-            _fail(error, EXIT_BAD_INPUT)
+            self._failure(error, EXIT_BAD_INPUT, _debug_asked(ctx))
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except OSError as error:
+            environment = _environment_error(error)
+            if environment is None:
+                self._failure(error, EXIT_INTERNAL, _debug_asked(ctx))
+            self._failure(environment, EXIT_BAD_INPUT, _debug_asked(ctx))
         except Exception as error:  # a bug: say so in one line
-            if ctx.params.get("debug"):
-                raise
-            click.echo(
-                f"pkginspect: internal error: {type(error).__name__}: {error} "
-                "(a bug; rerun with --debug for the traceback and please report it)",
-                err=True,
-            )
-            sys.exit(EXIT_INTERNAL)
+            self._failure(error, EXIT_INTERNAL, _debug_asked(ctx))
+
+    @staticmethod
+    def _failure(error: BaseException, code: int, debug: bool) -> NoReturn:
+        if debug:
+            traceback.print_exception(error, file=sys.stderr)
+        if code == EXIT_INTERNAL:
+            line = (f"pkginspect: internal error: {type(error).__name__}: {error} "
+                    "(a bug; rerun with --debug for the traceback and please report it)")
+        else:
+            line = f"pkginspect: error: {error}"
+        with suppress(OSError):  # standard error itself is gone: the exit code still tells
+            click.echo(terminal_safe(line), err=True)
+        sys.exit(code)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -161,15 +253,18 @@ def inspect_command(
 ) -> None:
     """Show what is inside update packages: KB, title, restart, build, sub-packages, each fact's source.
 
-    Directories are walked for cabinet and WIM files. A package that cannot be read, or whose metadata
-    cannot be, is reported with its error while the others still print; the exit code is then 3.
+    A directory stands for the cabinet and WIM files directly in it (subdirectories are not entered). A
+    package that cannot be read, or whose metadata cannot be, is reported with its error while the others
+    still print; the exit code is then 3.
     """
     from pkginspect.reports.inspect import inspect_json, inspect_text
 
     results, errors = _inspect_all(packages, _limits(options), components=components, sha256=not no_hash,
                                    deep=deep)
     render = inspect_json if output_format == "json" else inspect_text
-    click.echo(render(results, errors, members=members, components=components), nl=False)
+    # Errors go to standard error once; only the JSON document also carries them (as data).
+    shown = errors if output_format == "json" else []
+    click.echo(render(results, shown, members=members, components=components), nl=False)
     _exit_on_errors(errors, results)
 
 
@@ -189,11 +284,20 @@ def _inspect_all(paths: tuple[str, ...], limits: Any, **options: Any) -> tuple[l
 def _exit_on_errors(errors: list[tuple[str, str]], results: list[Any]) -> None:
     """Print each failure on stderr and exit 3 if any package, or any package's metadata, could not be read."""
     # Unreadable metadata inside an otherwise readable package is bad input too.
-    problems = [*errors, *((r.path, f"{r.path}!{problem}") for r in results for problem in r.problems)]
+    problems = [*errors, *_problems(results)]
     for _, message in problems:
         click.echo(f"pkginspect: error: {message}", err=True)
     if problems:
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _problems(results: list[Any]) -> list[tuple[str, str]]:
+    """(package, message) for each metadata problem, the message naming the package path once."""
+    return [
+        (r.path, problem if problem.startswith(f"{r.path}!") or problem.startswith(f"{r.path}:")
+         else f"{r.path}!{problem}")
+        for r in results for problem in r.problems
+    ]
 
 
 def _calendar_option(function: F) -> F:
@@ -233,7 +337,7 @@ def classify_command(
     if output_format == "json":
         click.echo(classify_json(classified, errors), nl=False)
     else:
-        click.echo(classify_text(classified, errors, evidence=not no_evidence), nl=False)
+        click.echo(classify_text(classified, [], evidence=not no_evidence), nl=False)
     _exit_on_errors(errors, results)
 
 
@@ -421,42 +525,141 @@ def check_command(
     if output_format == "json":
         click.echo(check_json(decisions, errors, warnings), nl=False)
     else:
-        click.echo(check_text(decisions, errors, explain=explain, warnings=warnings), nl=False)
-    problems = [*errors, *((r.path, f"{r.path}!{p}") for r in results for p in r.problems)]
+        click.echo(check_text(decisions, [], explain=explain, warnings=warnings), nl=False)
+    problems = [*errors, *_problems(results)]
     for _, message in problems:
         click.echo(f"pkginspect: error: {message}", err=True)
     _final_exit(decisions, problems, fail_on, strict)
+
+
+MAX_SOURCE_DATE_EPOCH = 253402300799
 
 
 def _generation_time() -> Any:
     """``SOURCE_DATE_EPOCH`` when set (reproducible reports), else now."""
     import datetime as dt
 
+    from pkginspect.numbers import parse_decimal
+
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is None:
         return None
-    if not epoch.isdigit():
-        raise click.BadParameter(f"SOURCE_DATE_EPOCH must be whole seconds, not {epoch!r}")
-    return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    seconds = parse_decimal(epoch, max_digits=12)
+    if seconds is None or seconds > MAX_SOURCE_DATE_EPOCH:
+        shown = epoch if len(epoch) <= 40 else epoch[:40] + "…"
+        raise click.BadParameter(
+            f"SOURCE_DATE_EPOCH must be whole seconds from 0 to {MAX_SOURCE_DATE_EPOCH} (9999-12-31), not {shown!r}"
+        )
+    return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc)
+
+
+PARTIAL_SUFFIX = ".pkginspect-partial"
+"""Suffix of the temporary file a report is written to before it replaces the target (visible, not hidden,
+so a file left by ``kill -9`` is recognisable; any other signal removes it)."""
+
+
+class _Signalled(BaseException):
+    def __init__(self, number: int) -> None:
+        self.number = number
+        super().__init__(number)
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    """While writing, SIGTERM and SIGHUP raise (so the temporary file is removed), then the process dies of them."""
+    def handler(number: int, _frame: object) -> None:
+        raise _Signalled(number)
+
+    try:
+        previous = {number: signal.signal(number, handler) for number in (signal.SIGTERM, signal.SIGHUP)}
+    except ValueError:  # not the main thread: nothing to install
+        yield
+        return
+    try:
+        yield
+    except _Signalled as caught:
+        for number, old in previous.items():
+            signal.signal(number, old)
+        signal.signal(caught.number, signal.SIG_DFL)
+        os.kill(os.getpid(), caught.number)
+        raise SystemExit(128 + caught.number) from None
+    finally:
+        for number, old in previous.items():
+            signal.signal(number, old)
 
 
 def _write_atomically(path: str, text: str | Iterable[str]) -> None:
-    """Write ``text`` (or its pieces, as they come) to ``path`` through a temporary file, so no half report is left."""
+    """Write the report ``text`` (or its pieces, as they come) to ``path`` (``-o``).
+
+    A regular file (or a new one) is replaced atomically through ``<name>.<random>.pkginspect-partial`` in the
+    same folder, so no half report is ever seen; a symbolic link is followed and its target replaced, the
+    link kept. Anything else that exists — a device such as ``/dev/null``, a FIFO, a terminal, or a link
+    to one — is written straight into, exactly as shell redirection would, never replaced; a FIFO that no
+    process reads is an error rather than a hang. Failures are OutputErrors naming ``path``.
+    """
+    data = (chunk.encode("utf-8") for chunk in ([text] if isinstance(text, str) else text))
+    try:
+        info: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as failure:
+        raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise OutputError(path, "cannot write the report: is a directory")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        _write_through(path, data)
+        return
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        raise OutputError(path, f"cannot write the report: folder {folder} does not exist")
+    _replace(path, target, data, None if info is None else stat.S_IMODE(info.st_mode))
+
+
+def _write_through(path: str, data: Iterable[bytes]) -> None:
+    """Write into an existing device, FIFO or terminal without creating, truncating or replacing it."""
+    try:
+        # O_NONBLOCK: opening a FIFO nobody reads fails (ENXIO) instead of waiting forever.
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as failure:
+        reason = "no process is reading it" if failure.errno == errno.ENXIO else failure.strerror or str(failure)
+        raise OutputError(path, f"cannot write the report: {reason}") from None
+    try:
+        os.set_blocking(fd, True)
+        for chunk in data:
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(fd, view):]
+    except OSError as failure:
+        raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from None
+    finally:
+        os.close(fd)
+
+
+def _replace(path: str, target: str, data: Iterable[bytes], mode: int | None) -> None:
     import tempfile
 
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".pkginspect-", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            for chunk in [text] if isinstance(text, str) else text:
-                out.write(chunk)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates 0600; a report is an ordinary file
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    with _signals_raise():
+        try:
+            handle, temporary = tempfile.mkstemp(prefix=os.path.basename(target) + ".", suffix=PARTIAL_SUFFIX,
+                                                 dir=os.path.dirname(target))
+        except OSError as failure:
+            raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from None
+        try:
+            with os.fdopen(handle, "wb") as out:
+                for chunk in data:
+                    out.write(chunk)
+            if mode is None:
+                umask = os.umask(0)
+                os.umask(umask)
+                mode = 0o666 & ~umask  # mkstemp creates 0600; a new report is an ordinary file
+            os.chmod(temporary, mode)
+            os.replace(temporary, target)
+        except BaseException as failure:
+            os.unlink(temporary)
+            if isinstance(failure, OSError):
+                raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from None
+            raise
 
 
 @main.command("audit")
@@ -481,7 +684,8 @@ def audit_command(
 ) -> None:
     """Audit a month's packages against a fleet: one report of every machine × package decision.
 
-    Directories are walked for packages. A package that cannot be read is listed in the report's errors and
+    A directory stands for the packages directly in it (subdirectories are not entered). A package that
+    cannot be read is listed in the report's errors and
     does not stop the run (the exit code is then 3).
     """
     from pkginspect.batch import audit

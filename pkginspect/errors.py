@@ -4,15 +4,33 @@ from __future__ import annotations
 
 import os
 
-_ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F)}
+# Characters that reorder or hide text on a terminal: bidi embeddings, overrides and isolates, the implicit
+# direction marks, and the line/paragraph separators some terminals break lines on.
+BIDI_AND_SEPARATORS = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)
+_C1 = range(0x80, 0xA0)
+_ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F, *_C1)}
+_ESCAPES.update({code: f"\\u{code:04x}" for code in BIDI_AND_SEPARATORS})
+# For whole outputs: line structure kept; the rest escaped in a form that is also valid inside a JSON string.
+_OUTPUT_ESCAPES = {code: f"\\u{code:04x}" for code in (*_C1, *BIDI_AND_SEPARATORS)}
+_OUTPUT_ESCAPES.update({code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F) if chr(code) not in "\n\r\t"})
 
 
 def printable(text: str) -> str:
-    r"""``text`` on one line, control characters escaped (``\n``, ``\x1b``).
+    r"""``text`` on one line, control characters escaped (``\n``, ``\x1b``, ``\x9b``, ``\u202e``).
 
-    Names read from packages may hold line breaks or terminal escape sequences.
+    Names read from packages may hold line breaks, terminal escape sequences (C0 and C1 controls) or bidi
+    overrides that make a name read differently from what it is.
     """
     return text.translate(_ESCAPES)
+
+
+def terminal_safe(text: str) -> str:
+    r"""A whole output with every control character but line breaks and tabs escaped.
+
+    C1 controls and bidi characters become ``\u009b``/``\u202e`` (the same character inside a JSON string),
+    other C0 controls ``\x1b``. The command line passes everything it prints through this.
+    """
+    return text.translate(_OUTPUT_ESCAPES)
 
 
 class PkgInspectError(Exception):
@@ -63,6 +81,13 @@ class ExtractionError(ContainerError):
     """Extraction refused to write something (a name escaping the target, a collision)."""
 
 
+class OutputError(PkgInspectError):
+    """A report or listing cannot be written (full or read-only disk, missing folder, closed pipe…).
+
+    The input was fine; the message names the output and the system's reason. The CLI exits 3.
+    """
+
+
 class MetadataError(PkgInspectError):
     """A metadata file (mum, manifest, WSUS XML, pkgProperties, …) is malformed or hostile."""
 
@@ -101,6 +126,7 @@ __all__ = [
     "MemberNotFoundError",
     "MetadataError",
     "NativeLibraryError",
+    "OutputError",
     "PkgInspectError",
     "RuleError",
     "UnsupportedContainerError",

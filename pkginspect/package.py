@@ -31,6 +31,8 @@ from pkginspect.containers import SEPARATOR, Entry, Limits, Package, join, open_
 from pkginspect.containers.base import SNIFF_BYTES
 from pkginspect.containers.tree import NESTED_SUFFIXES
 from pkginspect.errors import PkgInspectError, wrong_type
+from pkginspect.numbers import parse_decimal
+from pkginspect.regularfiles import is_regular, open_regular
 
 T = TypeVar("T")
 METADATA_MAX = 32 * 1024 * 1024
@@ -203,7 +205,7 @@ class UpdatePackage:
         """The update build revision the package brings a machine to, when known."""
         if self.build is None:
             return None
-        return int(self.build.value.split(".")[1])
+        return parse_decimal(self.build.value.split(".")[1])
 
     def to_dict(self, members: bool = True) -> dict[str, Any]:
         """Plain JSON-able data (validates against ``schemas/inspect.schema.json``)."""
@@ -345,8 +347,10 @@ def _localized_file(entries: Mapping[str, Entry], prefix: str, revision: int | N
 def find_packages(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     """Expand ``paths`` into package files.
 
-    Files are kept as given; directories are walked (sorted) for files whose first bytes are a cabinet or
-    WIM signature, so notes and checksums beside the packages are skipped.
+    Files are kept as given (so one that cannot be read is reported). A directory contributes the regular
+    files directly in it (sorted) whose first bytes are a cabinet or WIM signature, so notes and checksums
+    beside the packages are skipped; its subdirectories are not entered (``fixtures/packages`` does not
+    pull in ``broken/``), and FIFOs, devices and sockets are never opened.
     """
     found: list[str] = []
     for path in paths:
@@ -354,16 +358,22 @@ def find_packages(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
         if not os.path.isdir(text):
             found.append(text)
             continue
-        for root, dirs, names in os.walk(text):
-            dirs.sort()
-            for name in sorted(names):
-                full = os.path.join(root, name)
-                try:
-                    with open(full, "rb") as stream:
-                        if sniff(stream.read(SNIFF_BYTES)):
-                            found.append(full)
-                except OSError:
-                    found.append(full)  # let inspect report why it cannot be read
+        try:
+            names = sorted(os.listdir(text))
+        except OSError:
+            found.append(text)  # let inspect report why it cannot be read
+            continue
+        for name in names:
+            full = os.path.join(text, name)
+            if not is_regular(full):
+                continue
+            try:
+                stream, _ = open_regular(full)
+                with stream:
+                    if sniff(stream.read(SNIFF_BYTES)):
+                        found.append(full)
+            except OSError:
+                found.append(full)  # let inspect report why it cannot be read
     return found
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from pkginspect.numbers import is_decimal
+
 # Build → (candidate products, release name). Client first, then server, for builds shared by both.
 BUILDS: dict[int, tuple[tuple[str, ...], str]] = {
     7600: (("windows-7", "windows-server-2008-r2"), "6.1"),
@@ -74,7 +76,7 @@ def build_of_version(version: str | None) -> tuple[int, int | None] | None:
     if not version:
         return None
     parts = version.split(".")
-    if not all(part.isdigit() for part in parts) or len(parts) < 2:
+    if not all(is_decimal(part) for part in parts) or not 2 <= len(parts) <= 8:
         return None
     numbers = [int(part) for part in parts]
     if numbers[0] >= 10000:  # <build>.<ubr>.<…>: Windows 10+ cumulative and servicing stack packages

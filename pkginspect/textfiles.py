@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 
 from pkginspect.errors import PkgInspectError
+from pkginspect.regularfiles import NotRegularFile, open_regular
 
 
 def read_text(
@@ -20,11 +21,12 @@ def read_text(
     expected ("a calendar file").
     """
     name = name or os.fspath(path)
-    if os.path.isdir(path):
-        raise error(name, f"is a directory, not {what}")
     try:
-        with open(path, "rb") as stream:
+        stream, _ = open_regular(path)
+        with stream:
             data = stream.read(limit + 1)
+    except NotRegularFile as failure:
+        raise error(name, f"is {failure.kind}, not {what}") from None
     except FileNotFoundError:
         raise error(name, "file not found") from None
     except OSError as failure:

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent / "pkginspect"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "types", "suggest", "textfiles"),
+    ("errors", "types", "suggest", "numbers", "regularfiles", "textfiles"),
     ("containers",),
     ("metadata",),
     ("products", "package"),

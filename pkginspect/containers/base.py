@@ -80,6 +80,10 @@ class Member:
     raw_name: str = ""
     """The name exactly as stored (cabinets keep ``\\``)."""
     attributes: int = 0
+    special: str | None = None
+    """Set for an entry that is not a plain file or directory (a WIM symbolic link, junction, reparse point,
+    FIFO or device): what it is, e.g. ``"symbolic link"``. Such a member is listed but never opened or
+    extracted, so a link can never make pkginspect read a file of the host."""
 
 
 class Container(abc.ABC):

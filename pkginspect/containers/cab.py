@@ -408,19 +408,23 @@ class CabinetReader(Container):
             produced += len(out)
             self.budget.charge(where, len(out))
             self.budget.check_ratio(where, produced, consumed)
-            self.check_folder_ratio(folder, where, len(out), len(head) + cb_data)
+            self.check_folder_ratio(folder, where, len(out), consumed)
             yield out
 
     def check_folder_ratio(self, folder: CabFolder, where: str, produced: int, consumed: int) -> None:
-        """Add one decode step to the folder's totals over every pass, and check their expansion ratio.
+        """Add a decode step's output to the folder's total over every pass, and check its expansion ratio.
+
+        ``consumed`` is how far this pass has read into the folder's compressed data: the ratio's divisor is
+        the farthest any pass got, each compressed byte counted once however often it is decoded.
 
         Each pass's own ratio is checked too, but members that overlap (many names for one range of a
         folder) each re-decode the folder from its start: every pass can stay under the ratio grace while
-        all of them together inflate gigabytes from a few kilobytes.
+        all of them together write gigabytes from a few kilobytes — stored folders included, whose every
+        pass alone has a ratio of 1.
         """
         totals = self._decoded.setdefault(folder.index, [0, 0])
         totals[0] += produced
-        totals[1] += consumed
+        totals[1] = max(totals[1], consumed)
         self.budget.check_ratio(where, totals[0], totals[1])
 
     @staticmethod

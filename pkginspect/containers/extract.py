@@ -38,7 +38,8 @@ class Extracted:
     member: str
     """Nested path of the member in the package."""
     target: str
-    """Path written, relative to the target directory, with ``/`` separators."""
+    """Path written, relative to the target directory, with ``/`` separators; ``""`` when the member was
+    skipped (a link or special file, see ``note``)."""
     size: int
     note: str | None = None
     """Why ``target`` differs from the member's name (sanitised, renamed after a collision), if it does."""
@@ -93,6 +94,7 @@ class _Writer:
         self.overwrite = overwrite
         self._files: set[str] = set()
         self._dirs: set[str] = set()
+        self._next_number: dict[str, int] = {}  # clashing prefix → next ~N to try: no recount from 2 per clash
 
     def unique(self, target: str) -> str:
         """``target``, with a ``~N`` suffix on the first component that clashes with an earlier file or dir."""
@@ -101,12 +103,13 @@ class _Writer:
             prefix = "/".join(parts[: i + 1]).casefold()
             is_last = i == len(parts) - 1
             if prefix in self._files or (is_last and prefix in self._dirs):
-                number = 2
+                number = self._next_number.get(prefix, 2)
                 while True:
                     candidate = "/".join([*parts[:i], f"{parts[i]}~{number}"]).casefold()
                     if candidate not in self._files and candidate not in self._dirs:
                         break
                     number += 1
+                self._next_number[prefix] = number + 1
                 parts[i] = f"{parts[i]}~{number}"
         for i in range(len(parts) - 1):
             self._dirs.add("/".join(parts[: i + 1]).casefold())
@@ -256,7 +259,12 @@ def extract(
     for parent, items in groups.items():
         container = package.container(parent)
         names = {member.index: path for path, member in items}
-        for member, stream in container.iter_open([member for _, member in items]):
+        for path, member in items:
+            if member.special and path not in paths:
+                results.append(Extracted(path, "", 0, f"skipped: a {member.special} (links and special files are "
+                                                      "never extracted)"))
+        regular = [member for path, member in items if not member.special or path in paths]
+        for member, stream in container.iter_open(regular):
             path = names[member.index]
             wanted = _target_for(path)
             target = writer.unique(wanted)

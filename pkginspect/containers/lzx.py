@@ -105,7 +105,7 @@ def decode_folder(reader: CabinetReader, folder: CabFolder, end: int, where: str
     data_size = min(max(stop - folder.data_offset, 0), MAX_U32 - 512)
     header = synthetic_header(folder, reader.header.data_reserve, end, data_size)
     feed = _Feed(reader, header, folder.data_offset, stop)
-    produced = counted = 0
+    produced = 0
     try:
         with libarchive.read.stream_reader(feed, format_name="cab", block_size=FEED_CHUNK) as archive:
             for entry in archive:
@@ -113,8 +113,7 @@ def decode_folder(reader: CabinetReader, folder: CabFolder, end: int, where: str
                     produced += len(chunk)
                     reader.budget.charge(where, len(chunk))
                     reader.budget.check_ratio(where, produced, feed.consumed)
-                    reader.check_folder_ratio(folder, where, len(chunk), feed.consumed - counted)
-                    counted = feed.consumed
+                    reader.check_folder_ratio(folder, where, len(chunk), feed.consumed)
                     yield chunk
                 break
     except libarchive.exception.ArchiveError as exc:

@@ -16,8 +16,8 @@ import difflib
 import io
 import os
 import shutil
-import stat
 import tempfile
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -27,9 +27,13 @@ from pkginspect.containers.cab import CabinetReader
 from pkginspect.containers.limits import Budget, Limits, exceeded
 from pkginspect.containers.streams import COPY_CHUNK, ReopeningStream
 from pkginspect.errors import ContainerError, MemberNotFoundError, PkgInspectError
+from pkginspect.regularfiles import NotRegularFile, open_regular
 
 SEPARATOR = "!"
 NESTED_SUFFIXES = (".cab", ".msu", ".wim", ".esd")
+MAX_OPEN_NESTED = 32
+"""Nested readers kept open at once; beyond that the least recently used one without open children is
+closed (and reopened if needed again), so ten thousand nested cabinets do not hold ten thousand readers."""
 
 
 @dataclass(frozen=True)
@@ -58,20 +62,15 @@ def open_container(path: str | os.PathLike[str], budget: Budget | None = None) -
     """Open a file on disk as a cabinet or WIM, chosen by its first bytes."""
     source = os.fspath(path)
     try:
-        info = os.stat(source)
+        stream, info = open_regular(source)  # a FIFO or device is refused, never read or waited on
+    except NotRegularFile as exc:
+        what = "a directory, not a package file" if exc.kind == "a directory" else f"{exc.kind}, not a regular file"
+        raise PkgInspectError(source, f"is {what}") from None
     except FileNotFoundError:
         raise PkgInspectError(source, "no such file") from None
     except OSError as exc:
         raise PkgInspectError(source, f"cannot read: {exc.strerror}") from exc
-    if stat.S_ISDIR(info.st_mode):
-        raise PkgInspectError(source, "is a directory, not a package file")
-    if not stat.S_ISREG(info.st_mode):
-        raise PkgInspectError(source, "is not a regular file")
     budget = budget or Budget()
-    try:
-        stream = open(source, "rb")  # noqa: SIM115 - owned by the reader
-    except OSError as exc:
-        raise PkgInspectError(source, f"cannot open: {exc.strerror}") from exc
     head = stream.read(SNIFF_BYTES)
     kind = sniff(head)
     if kind == "cab":
@@ -102,7 +101,9 @@ class Package:
         self.root = open_container(self.path, self.budget)
         self.kind = self.root.kind
         self.size = os.path.getsize(self.path)
-        self._nested: dict[str, Container] = {}
+        self._nested: OrderedDict[str, Container] = OrderedDict()
+        self._keys: dict[int, str] = {id(self.root): ""}
+        self._maps: dict[int, dict[str, Member]] = {}
         self._spooled: list[str] = []
 
     def __enter__(self) -> Package:
@@ -116,6 +117,8 @@ class Package:
         for container in reversed(list(self._nested.values())):
             container.close()
         self._nested.clear()
+        self._keys = {id(self.root): ""}
+        self._maps.clear()
         self.root.close()
         for spooled in self._spooled:
             shutil.rmtree(spooled, ignore_errors=True)
@@ -135,21 +138,34 @@ class Package:
         parent, member = self.resolve(path)
         key = join(*(self._key(parent), member.name))
         if key in self._nested:
+            self._nested.move_to_end(key)
             return self._nested[key]
         depth = key.count(SEPARATOR) + 1
         if depth > self.limits.max_depth:
             raise exceeded(f"{self.path}{SEPARATOR}{key}", f"nesting depth {depth}", "max_depth")
         child = self._open_nested(parent, member, f"{self.path}{SEPARATOR}{key}")
         self._nested[key] = child
+        self._keys[id(child)] = key
+        self._evict()
         return child
 
+    def _evict(self) -> None:
+        """Close the least recently used nested readers beyond MAX_OPEN_NESTED that have no open children."""
+        excess = len(self._nested) - MAX_OPEN_NESTED
+        if excess <= 0:
+            return
+        parents = {key.rpartition(SEPARATOR)[0] for key in self._nested}
+        for key in [key for key in self._nested if key not in parents][:excess]:
+            container = self._nested.pop(key)
+            self._keys.pop(id(container), None)
+            self._maps.pop(id(container), None)
+            container.close()
+
     def _key(self, container: Container) -> str:
-        if container is self.root:
-            return ""
-        for key, value in self._nested.items():
-            if value is container:
-                return key
-        raise AssertionError("container not opened through this package")
+        key = self._keys.get(id(container))
+        if key is None or (key and self._nested.get(key) is not container):
+            raise AssertionError("container not opened through this package")
+        return key
 
     def resolve(self, path: str) -> tuple[Container, Member]:
         """Find the container holding the member at nested ``path``, and that member."""
@@ -182,7 +198,9 @@ class Package:
 
     def _find(self, container: Container, level: str) -> tuple[Container, Member, str]:
         wanted = _normal(level)
-        by_name = {_normal(m.name): m for m in reversed(container.members)}
+        by_name = self._maps.get(id(container))
+        if by_name is None:  # built once per container: a lookup per member must not cost a pass over all
+            by_name = self._maps[id(container)] = {_normal(m.name): m for m in reversed(container.members)}
         if wanted in by_name:
             return container, by_name[wanted], ""
         parts = wanted.split("/")
@@ -264,14 +282,30 @@ class Package:
 
     def _walk(self, prefix: str, recursive: bool, depth: int) -> Iterator[Entry]:
         container = self.container(prefix)
+        kinds = self._sniff_all(container) if recursive else {}
         for member in container.members:
             path = join(prefix, member.name)
-            kind = None
-            if recursive and not member.is_dir and member.name.lower().endswith(NESTED_SUFFIXES):
-                kind = sniff(self._head(container, member)) if member.size >= SNIFF_BYTES else None
+            kind = kinds.get(member.index)
             yield Entry(path, member, depth, kind)
             if kind is not None:
                 yield from self._walk(path, recursive, depth + 1)
+
+    def _sniff_all(self, container: Container) -> dict[int, str]:
+        """The format of every member named like a container, read in one pass over the container.
+
+        Opening each one by itself would decode a cabinet folder from its start once per member.
+        """
+        candidates = [
+            member for member in container.members
+            if not member.is_dir and not member.special and member.size >= SNIFF_BYTES
+            and member.name.lower().endswith(NESTED_SUFFIXES)
+        ]
+        kinds: dict[int, str] = {}
+        for member, stream in container.iter_open(candidates):
+            kind = sniff(stream.read(SNIFF_BYTES))
+            if kind is not None:
+                kinds[member.index] = kind
+        return kinds
 
 
 def open_package(path: str | os.PathLike[str], limits: Limits | None = None) -> Package:

@@ -11,6 +11,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -32,6 +33,14 @@ EXTRACT_NO_ACLS = 0x40
 EXTRACT_NO_ATTRIBUTES = 0x00100000
 EXTRACT_NO_PRESERVE_DIR_STRUCTURE = 0x00200000
 ATTRIBUTE_DIRECTORY = 0x10
+MAX_DIRECTORY_DEPTH = 128
+"""Deepest directory nesting accepted in a WIM image: Windows paths stop near 260 characters (real images
+nest under 30 levels), and every level lengthens each path below it, so a chain thousands deep costs the
+square of its depth to list and read."""
+ATTRIBUTE_REPARSE_POINT = 0x400
+REPARSE_TAGS = {0xA000000C: "symbolic link", 0xA0000003: "junction"}
+UNIX_SPECIAL = {stat.S_IFLNK: "symbolic link", stat.S_IFIFO: "FIFO", stat.S_IFSOCK: "socket",
+                stat.S_IFCHR: "character device", stat.S_IFBLK: "block device"}
 COMPRESSION_NAMES = {0: "none", 1: "xpress", 2: "lzx", 3: "lzms"}
 # wimlib error codes that mean "valid WIM, feature not supported" rather than "damaged file".
 UNSUPPORTED_CODES = {33: "split WIM", 62: "split WIM", 68: "unsupported", 74: "encrypted WIM", 84: "incomplete WIM"}
@@ -183,6 +192,35 @@ def _fail(lib: ctypes.CDLL, source: str, code: int, doing: str) -> PkgInspectErr
     return CorruptContainerError(source, f"{doing}: {text} (wimlib error {code})")
 
 
+def _special(entry: _DirEntry) -> str | None:
+    """What a non-file, non-directory entry is (a link, a FIFO, a device…), or None for an ordinary one.
+
+    Reparse points (symbolic links, junctions, anything else Windows redirects through) and entries whose
+    stored UNIX mode is not a file or directory are special: wimlib would recreate them as links or device
+    nodes on extraction, and opening one would read whatever it points to on this machine.
+    """
+    if entry.attributes & ATTRIBUTE_REPARSE_POINT:
+        return REPARSE_TAGS.get(int(entry.reparse_tag), f"reparse point (tag {int(entry.reparse_tag):#010x})")
+    mode = int(entry.unix_mode)
+    if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return UNIX_SPECIAL.get(stat.S_IFMT(mode), f"special file (mode {mode:#o})")
+    return None
+
+
+def _open_regular(path: str, where: str) -> BinaryIO:
+    """Open what wimlib extracted, refusing anything but a regular file (never following a link)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise UnsupportedContainerError(where, "is not a regular file in the WIM (a link or special file)") from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UnsupportedContainerError(where, "is not a regular file in the WIM (a link or special file)")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
 def _timestamp(spec: _Timespec) -> datetime | None:
     if spec.tv_sec <= 0:
         return None
@@ -196,14 +234,20 @@ HEADER_SIZE = 208
 IMAGE_COUNT_AT = 0x2C  # dwImageCount, u32
 BLOB_TABLE_SIZE_AT = 0x40  # rhOffsetTable (at 0x30): its uncompressed size, u64
 BLOB_ENTRY_SIZE = 50  # one lookup (blob) table entry on disk
+BLOB_TABLE_AT = 0x30  # resource headers: size in the WIM (7 bytes), flags (1), offset (8), uncompressed size (8)
+XML_DATA_AT = 0x48
+RESOURCE_COMPRESSED = 0x04
+RESOURCE_EXPANSION = 64
+"""A compressed resource's declared size may exceed the file's at most this many times."""
 
 
 def _check_header(path: str, source: str) -> None:
-    """Refuse an image count that the WIM's lookup table cannot back.
+    """Refuse header sizes that wimlib would allocate before noticing they are impossible.
 
     wimlib allocates per declared image before any other check (a 46 KB file declaring 10^9 images took
-    8 GB and 20 s). Each image needs a metadata resource, so a lookup table entry; other damage is left to
-    wimlib.
+    8 GB and 20 s). Each image needs a metadata resource, so a lookup table entry. The lookup table and the
+    XML data are read whole by their declared uncompressed size (a 4 KB file declaring 10^19 bytes of XML
+    ran out of memory). Other damage is left to wimlib.
     """
     try:
         with open(path, "rb") as stream:
@@ -213,6 +257,15 @@ def _check_header(path: str, source: str) -> None:
         return  # wimlib reports it
     if len(head) < HEADER_SIZE:
         return
+    for what, at in (("lookup table", BLOB_TABLE_AT), ("XML data resource", XML_DATA_AT)):
+        # wimlib allocates these whole, by the declared uncompressed size, before reading them.
+        flags = head[at + 7]
+        declared = int.from_bytes(head[at + 16 : at + 24], "little")
+        most = size * (RESOURCE_EXPANSION if flags & RESOURCE_COMPRESSED else 1)
+        if declared > most:
+            raise CorruptContainerError(
+                source, f"WIM header declares a {what} of {declared} bytes in a file of {size} bytes"
+            )
     images = int.from_bytes(head[IMAGE_COUNT_AT : IMAGE_COUNT_AT + 4], "little")
     table = int.from_bytes(head[BLOB_TABLE_SIZE_AT : BLOB_TABLE_SIZE_AT + 8], "little")
     entries = min(table, size) // BLOB_ENTRY_SIZE
@@ -268,9 +321,15 @@ class WimReader(Container):
                         return 0
                     if len(members) >= limit:
                         raise exceeded(self.source, f"more than {limit} members", "max_members")
+                    if entry.depth > MAX_DIRECTORY_DEPTH:
+                        raise UnsupportedContainerError(
+                            self.source, f"image {image} nests directories deeper than {MAX_DIRECTORY_DEPTH} "
+                            "levels (not a Windows update image)"
+                        )
                     path = (entry.full_path or b"").decode("utf-8", "replace").lstrip("/")
                     resource = entry.streams[0].resource
-                    is_dir = bool(entry.attributes & ATTRIBUTE_DIRECTORY)
+                    special = _special(entry)
+                    is_dir = bool(entry.attributes & ATTRIBUTE_DIRECTORY) and special is None
                     if resource.packed:
                         compression = "solid"
                     elif resource.is_compressed:
@@ -284,11 +343,12 @@ class WimReader(Container):
                             index=index,
                             name=prefix + path,
                             raw_name=path,
-                            size=0 if is_dir else int(resource.uncompressed_size),
+                            size=0 if is_dir or special else int(resource.uncompressed_size),
                             compression=compression,
                             modified=_timestamp(entry.last_write_time),
                             is_dir=is_dir,
                             attributes=int(entry.attributes),
+                            special=special,
                         )
                     )
                     return 0
@@ -314,6 +374,8 @@ class WimReader(Container):
         where = f"{self.source}: {member.name}"
         if member.is_dir:
             raise UnsupportedContainerError(where, "is a directory")
+        if member.special:
+            raise UnsupportedContainerError(where, f"is a {member.special}; links and special files are never read")
         self.budget.check_member_size(where, member.size)
         image, path = self._paths[member.index]
         workdir = tempfile.mkdtemp(prefix="pkginspect-wim-")
@@ -324,10 +386,14 @@ class WimReader(Container):
             if code:
                 raise _fail(self._lib, where, code, "cannot extract")
             extracted = os.path.join(workdir, os.path.basename(path))
-            stream = open(extracted, "rb")  # noqa: SIM115 - handed to the caller
-            actual = os.fstat(stream.fileno()).st_size
-            self.budget.check_member_size(where, actual)
-            self.budget.charge(where, actual)
+            stream = _open_regular(extracted, where)
+            try:
+                actual = os.fstat(stream.fileno()).st_size
+                self.budget.check_member_size(where, actual)
+                self.budget.charge(where, actual)
+            except BaseException:
+                stream.close()
+                raise
             return stream
         finally:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
 from pkginspect.errors import MetadataError
+from pkginspect.numbers import is_decimal, parse_decimal
 
 
 class SupportsRead(Protocol):
@@ -26,7 +27,10 @@ Data = bytes | bytearray | memoryview | SupportsRead
 #: Default upper bound on the size of one metadata file (the largest real one seen is well under 1 MiB).
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 
-_KB_RE = re.compile(r"KB(\d{4,8})", re.IGNORECASE)
+_KB_RE = re.compile(r"KB([0-9]{4,8})(?![0-9])", re.IGNORECASE | re.ASCII)
+MAX_VERSION_PARTS = 8
+KB_DIGITS = 8
+"""A KB number has at most 8 digits; a longer ``KBArticleID`` is not taken as one."""
 _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
 
@@ -115,7 +119,7 @@ def parse_version(text: str | None) -> tuple[int, ...] | None:
     if not text:
         return None
     parts = text.strip().split(".")
-    if not all(part.isdigit() and part.isascii() for part in parts):
+    if len(parts) > MAX_VERSION_PARTS or not all(is_decimal(part) for part in parts):
         return None
     return tuple(int(part) for part in parts)
 
@@ -144,16 +148,7 @@ def parse_bool(text: str | None) -> bool | None:
 
 def parse_int(text: str | None) -> int | None:
     """Parse a decimal integer leniently; None when absent or not a number."""
-    if text is None:
-        return None
-    value = text.strip()
-    if value.startswith(("-", "+")):
-        sign, digits = value[0], value[1:]
-    else:
-        sign, digits = "", value
-    if not digits.isdigit() or not digits.isascii():
-        return None
-    return int(sign + digits)
+    return parse_decimal(text, signed=True)
 
 
 def parse_datetime(text: str | None) -> _dt.datetime | None:

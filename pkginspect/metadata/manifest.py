@@ -19,7 +19,7 @@ from pkginspect.metadata._common import (
 )
 from pkginspect.metadata.mum import identity_from
 from pkginspect.metadata.xmlsafe import (
-    DEFAULT_LIMITS,
+    SMALL_DOCUMENT_LIMITS,
     XML_SIZE_SETTING,
     Element,
     XmlLimits,
@@ -128,7 +128,7 @@ class ComponentManifest:
         return data
 
 
-def parse_manifest(data: Data, source: str, *, limits: XmlLimits = DEFAULT_LIMITS) -> ComponentManifest:
+def parse_manifest(data: Data, source: str, *, limits: XmlLimits = SMALL_DOCUMENT_LIMITS) -> ComponentManifest:
     """Parse a component manifest; a delta-compressed one gives a ``compressed=True`` record, not an error.
 
     Raises :class:`~pkginspect.errors.MetadataError` for uncompressed input that is bad XML or has no

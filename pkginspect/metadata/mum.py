@@ -20,7 +20,7 @@ from pkginspect.metadata._common import (
     to_jsonable,
 )
 from pkginspect.metadata.xmlsafe import (
-    DEFAULT_LIMITS,
+    SMALL_DOCUMENT_LIMITS,
     Element,
     XmlLimits,
     attr,
@@ -208,7 +208,7 @@ class PackageManifest:
         return data
 
 
-def parse_mum(data: Data, source: str, *, limits: XmlLimits = DEFAULT_LIMITS) -> PackageManifest:
+def parse_mum(data: Data, source: str, *, limits: XmlLimits = SMALL_DOCUMENT_LIMITS) -> PackageManifest:
     """Parse an ``update.mum`` or sub-package ``.mum`` file.
 
     Raises :class:`~pkginspect.errors.MetadataError` for bad XML or when the root is not ``<assembly>``,

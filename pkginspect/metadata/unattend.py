@@ -9,7 +9,7 @@ from pkginspect.errors import MetadataError
 from pkginspect.metadata._common import AssemblyIdentity, Data, UnknownElement, to_jsonable
 from pkginspect.metadata.mum import identity_from
 from pkginspect.metadata.xmlsafe import (
-    DEFAULT_LIMITS,
+    SMALL_DOCUMENT_LIMITS,
     Element,
     XmlLimits,
     attr,
@@ -55,7 +55,7 @@ class UnattendFile:
         return data
 
 
-def parse_unattend(data: Data, source: str, *, limits: XmlLimits = DEFAULT_LIMITS) -> UnattendFile:
+def parse_unattend(data: Data, source: str, *, limits: XmlLimits = SMALL_DOCUMENT_LIMITS) -> UnattendFile:
     """Parse an .msu's unattend file.
 
     Raises :class:`~pkginspect.errors.MetadataError` for bad XML or a root other than ``<unattend>``.

@@ -10,6 +10,7 @@ from typing import Any
 
 from pkginspect.errors import MetadataError
 from pkginspect.metadata._common import (
+    KB_DIGITS,
     Attributes,
     Data,
     UnknownElement,
@@ -35,6 +36,7 @@ from pkginspect.metadata.xmlsafe import (
     text_of,
     unknown,
 )
+from pkginspect.numbers import is_decimal, parse_decimal
 
 #: Well-known Windows Update ``UpdateClassification`` category ids (lowercase) → English names. All but
 #: Upgrades match the localized titles of the classification revisions inside a real sample's WSUSSCAN.cab
@@ -67,7 +69,7 @@ def classification_name(guid: str | None) -> str | None:
 
 def _revision_from_source(source: str) -> int | None:
     name = member_basename(source)
-    return int(name) if name.isdigit() and name.isascii() else None
+    return parse_decimal(name) if is_decimal(name) else None
 
 
 # --- package.xml ------------------------------------------------------------------------------------------
@@ -360,9 +362,8 @@ class ExtendedProperties:
     @property
     def kb(self) -> int | None:
         """``KBArticleID`` as an int."""
-        if self.kb_article_id and self.kb_article_id.strip().isdigit():
-            return int(self.kb_article_id.strip())
-        return kb_from_text(self.kb_article_id)
+        number = parse_decimal(self.kb_article_id, max_digits=KB_DIGITS)
+        return number if number is not None else kb_from_text(self.kb_article_id)
 
     @property
     def reboot_behavior(self) -> str | None:

@@ -40,9 +40,17 @@ class XmlLimits:
     """Largest accepted input, in bytes (checked before anything is parsed)."""
     max_depth: int = DEFAULT_MAX_DEPTH
     """Deepest accepted element nesting (the document element is depth 1)."""
+    max_elements: int = 200_000
+    """Most elements in one document (parsing work grows with them)."""
+    max_attributes: int = 256
+    """Most attributes on one element: real metadata has a few dozen, and libxml2 looks attributes up by a
+    linear scan, so reading every attribute of an element costs the square of their number."""
 
 
 DEFAULT_LIMITS = XmlLimits()
+SMALL_DOCUMENT_LIMITS = XmlLimits(max_elements=50_000)
+"""For package manifests (update.mum), component manifests and unattend files: real ones hold a few
+thousand elements, and their parsers do more work per element than the CompDB, express and WSUS ones."""
 
 
 def parse_xml(data: Data, source: str, *, fragment: bool = False, limits: XmlLimits = DEFAULT_LIMITS) -> Element:
@@ -89,7 +97,7 @@ def parse_xml(data: Data, source: str, *, fragment: bool = False, limits: XmlLim
         raise MetadataError(source, f"invalid XML: {_syntax_message(error)}") from None
     if root is None:  # pragma: no cover - lxml raises for empty input, kept as a guard
         raise MetadataError(source, "invalid XML: no root element")
-    _check_depth(root, source, limits.max_depth, wrapper=fragment)
+    _check_depth(root, source, limits, wrapper=fragment)
     return root
 
 
@@ -141,15 +149,29 @@ def _strict(raw: bytes, encoding: str, source: str) -> str:
         ) from None
 
 
-def _check_depth(root: Element, source: str, max_depth: int, *, wrapper: bool) -> None:
+def _check_depth(root: Element, source: str, limits: XmlLimits, *, wrapper: bool) -> None:
+    """Refuse documents nested too deep, with too many elements, or an element with too many attributes."""
     depth = -1 if wrapper else 0
-    for event, _element in etree.iterwalk(root, events=("start", "end")):
+    count = 0
+    for event, element in etree.iterwalk(root, events=("start", "end")):
         if event == "start":
             depth += 1
-            if depth > max_depth:
+            count += 1
+            if depth > limits.max_depth:
                 raise MetadataError(
-                    source, f"invalid XML: elements nested deeper than {max_depth} levels "
+                    source, f"invalid XML: elements nested deeper than {limits.max_depth} levels "
                     "(the max_depth limit; raise it with XmlLimits(max_depth=…))"
+                )
+            if count > limits.max_elements:
+                raise MetadataError(
+                    source, f"invalid XML: more than {limits.max_elements} elements "
+                    "(the max_elements limit; raise it with XmlLimits(max_elements=…))"
+                )
+            if len(element.attrib) > limits.max_attributes:
+                raise MetadataError(
+                    source, f"invalid XML: an element <{local_name(element)}> with more than "
+                    f"{limits.max_attributes} attributes (the max_attributes limit; raise it with "
+                    "XmlLimits(max_attributes=…))"
                 )
         else:
             depth -= 1
@@ -228,6 +250,7 @@ def is_fragment_root(element: Element) -> bool:
 __all__ = [
     "DEFAULT_LIMITS",
     "DEFAULT_MAX_DEPTH",
+    "SMALL_DOCUMENT_LIMITS",
     "Element",
     "XmlLimits",
     "attr",

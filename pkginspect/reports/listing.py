@@ -28,6 +28,7 @@ def entry_dict(entry: Entry) -> dict[str, object]:
         "compression": member.compression,
         "depth": entry.depth,
         "is_dir": member.is_dir,
+        "special": member.special,
         "container": entry.container,
         "folder": member.folder,
         "modified": member.modified.isoformat() if member.modified else None,
@@ -46,6 +47,8 @@ def listing_text(package: str, kind: str, size: int, entries: Sequence[Entry]) -
     for entry in entries:
         member = entry.member
         marker = f"  [{entry.container}]" if entry.container else ("/" if member.is_dir else "")
+        if member.special:
+            marker = f"  [{member.special}, not read]"
         indent = "  " * entry.depth
         lines.append(f"{_size(member.size):>10}  {member.compression:<9} {indent}{printable(member.name)}{marker}")
     return "\n".join(lines) + "\n"
@@ -56,9 +59,12 @@ def extraction_text(destination: str, results: Sequence[Extracted]) -> str:
     lines = []
     for item in results:
         note = f"  ({printable(item.note)})" if item.note else ""
+        if not item.target:
+            lines.append(f"{'skipped':>10}  {printable(item.member)}{note}")
+            continue
         lines.append(f"{_size(item.size):>10}  {printable(item.target)}{note}")
-    count = len(results)
-    lines.append(f"{count} file{'' if count == 1 else 's'} written to {printable(destination)}")
+    written = sum(1 for item in results if item.target)
+    lines.append(f"{written} file{'' if written == 1 else 's'} written to {printable(destination)}")
     return "\n".join(lines) + "\n"
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 import os
-import string
+import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +27,12 @@ from importlib import resources
 from typing import Any
 
 import rule_engine
+import rule_engine.ast
+
+if sys.version_info >= (3, 11):
+    import re._parser as _sre
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import sre_parse as _sre
 
 from pkginspect.errors import RuleError
 from pkginspect.rules.symbols import DERIVED_NEEDS, SYMBOLS, Missing
@@ -98,10 +104,18 @@ class _Recorder:
         self.used: list[str] = []
 
 
+def _bounded(value: Any) -> Any:
+    if isinstance(value, str):
+        return value[:MAX_FACT_CHARS]
+    if isinstance(value, tuple):
+        return tuple(item[:MAX_FACT_CHARS] if isinstance(item, str) else item for item in value)
+    return value
+
+
 def _resolve(thing: _Recorder, name: str) -> Any:
     thing.used.append(name)
     values = thing.values
-    value = values.get(name)
+    value = _bounded(values.get(name))
     if value is None:
         # What an unknown derived fact depends on is part of the answer (it is named), so it is "read" too.
         dependencies = getattr(values, "dependencies", None)
@@ -116,8 +130,129 @@ def _resolve(thing: _Recorder, name: str) -> Any:
 _CONTEXT = rule_engine.Context(type_resolver=rule_engine.type_resolver_from_dict(SYMBOLS), resolver=_resolve)
 
 
+# A message is text with {fact} placeholders and {{ }} for literal braces — nothing of str.format's index,
+# attribute, conversion or format-spec machinery, which a rules file could use to fail or to ask for a
+# gigabyte-wide field.
+_TEMPLATE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_FACT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
+
+
+def _template(message: str) -> list[tuple[str, str | None]]:
+    """(literal text, placeholder name or None) pieces of a message; ValueError for anything but ``{fact}``."""
+    pieces: list[tuple[str, str | None]] = []
+    position = 0
+    for match in _TEMPLATE.finditer(message):
+        literal = message[position : match.start()]
+        position = match.end()
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            pieces.append((literal + token[0], None))
+        elif token in ("{", "}"):
+            raise ValueError(f"unmatched {token!r} (write {token * 2} for a literal brace)")
+        elif not _FACT_NAME.fullmatch(match.group(1)):
+            raise ValueError(f"placeholder {token[:40]!r} must be a fact name in braces such as {{name}} "
+                             "(no index, attribute, conversion or format)")
+        else:
+            pieces.append((literal, match.group(1)))
+    pieces.append((message[position:], None))
+    return pieces
+
+
 def _placeholders(message: str) -> list[str]:
-    return [name for _, name, _, _ in string.Formatter().parse(message) if name]
+    return [name for _, name in _template(message) if name]
+
+
+MAX_CONDITION_CHARS = 4000
+MAX_CONDITION_NESTING = 40
+MAX_PATTERN_CHARS = 200
+MAX_PATTERN_REPEATS = 2
+MAX_FACT_CHARS = 256
+"""String facts are compared by at most their first 256 characters (real ones are far shorter), which with
+the pattern restrictions below keeps every regular expression match short."""
+
+
+def _nesting(condition: str) -> int:
+    depth = deepest = 0
+    for character in condition:
+        if character in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in ")]}":
+            depth -= 1
+    return deepest
+
+
+def _pattern_problem(pattern: str) -> str | None:
+    """Why ``pattern`` could take exponential or polynomial time (catastrophic backtracking), or None.
+
+    Refused: backreferences, a repetition inside a repetition, alternatives inside a repetition, more than
+    two repetitions, patterns over 200 characters.
+    """
+    if len(pattern) > MAX_PATTERN_CHARS:
+        return f"longer than {MAX_PATTERN_CHARS} characters"
+    try:
+        parsed = _sre.parse(pattern)
+    except (re.error, RecursionError, OverflowError) as error:
+        return f"invalid: {error}"
+    repeats = 0
+
+    def walk(items: Any, repeated: bool) -> str | None:
+        nonlocal repeats
+        for op, av in items:
+            name = str(op)
+            if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                _low, high, body = av
+                if high > 1:
+                    if repeated:
+                        return "a repetition inside a repetition"
+                    repeats += 1
+                problem = walk(body, repeated or high > 1)
+            elif name == "BRANCH":
+                if repeated:
+                    return "alternatives inside a repetition"
+                problem = next(filter(None, (walk(branch, repeated) for branch in av[1])), None)
+            elif name in ("GROUPREF", "GROUPREF_EXISTS"):
+                return "a backreference"
+            elif name == "SUBPATTERN":
+                problem = walk(av[-1], repeated)
+            elif name in ("ASSERT", "ASSERT_NOT"):
+                problem = walk(av[1], repeated)
+            elif name == "ATOMIC_GROUP":
+                problem = walk(av, repeated)
+            else:
+                problem = None
+            if problem:
+                return problem
+        return None
+
+    problem = walk(parsed, False)
+    if problem is None and repeats > MAX_PATTERN_REPEATS:
+        problem = f"more than {MAX_PATTERN_REPEATS} repetitions"
+    return problem
+
+
+def _expressions(node: Any, depth: int = 0) -> Iterable[Any]:
+    """Every expression node of a compiled rule-engine tree."""
+    if depth > 4 * MAX_CONDITION_NESTING:
+        return
+    yield node
+    for value in vars(node).values():
+        children = value if isinstance(value, (list, tuple)) else (value,)
+        for child in children:
+            if isinstance(child, rule_engine.ast.ExpressionBase):
+                yield from _expressions(child, depth + 1)
+
+
+def _check_regexes(compiled: Any, here: str, where: str) -> None:
+    for node in _expressions(compiled.statement.expression):
+        if not isinstance(node, rule_engine.ast.FuzzyComparisonExpression):
+            continue
+        if not isinstance(node.right, rule_engine.ast.StringExpression):
+            raise RuleError(where, f"{here}: the pattern of a regular expression operator must be a string literal")
+        problem = _pattern_problem(node.right.value)
+        if problem:
+            raise RuleError(where, f"{here}: regular expression {node.right.value[:60]!r} is refused: {problem} "
+                                   "(slow matching)")
 
 
 def _compile(entry: Mapping[str, Any], where: str) -> Rule:
@@ -140,8 +275,14 @@ def _compile(entry: Mapping[str, Any], where: str) -> Rule:
     for key in ("final", "enabled"):
         if key in entry and not isinstance(entry[key], bool):
             raise RuleError(where, f"{here}: '{key}' must be true or false")
+    if len(when) > MAX_CONDITION_CHARS:
+        raise RuleError(where, f"{here}: condition longer than {MAX_CONDITION_CHARS} characters")
+    if _nesting(when) > MAX_CONDITION_NESTING:
+        raise RuleError(where, f"{here}: condition nested more than {MAX_CONDITION_NESTING} levels deep")
     try:
         compiled = rule_engine.Rule(when, context=_CONTEXT)
+    except RecursionError:
+        raise RuleError(where, f"{here}: condition nested too deeply") from None
     except rule_engine.SymbolResolutionError as error:
         hint = f" (did you mean '{error.suggestion}'?)" if getattr(error, "suggestion", None) else ""
         raise RuleError(where, f"{here}: unknown fact '{error.symbol_name}'{hint}") from None
@@ -149,6 +290,7 @@ def _compile(entry: Mapping[str, Any], where: str) -> Rule:
         raise RuleError(where, f"{here}: invalid condition: {error.message}") from None
     except rule_engine.EngineError as error:
         raise RuleError(where, f"{here}: invalid condition: {getattr(error, 'message', error)}") from None
+    _check_regexes(compiled, here, where)
     try:
         names = _placeholders(message)
     except ValueError as error:
@@ -206,6 +348,10 @@ class Ruleset:
             recorder = _Recorder(values)
             try:
                 fired = rule.compiled.matches(recorder)
+            except (rule_engine.EngineError, ArithmeticError, LookupError, TypeError, ValueError,
+                    RecursionError) as failure:
+                text = str(getattr(failure, "message", None) or failure)[:200]
+                raise RuleError(rule.source, f"rule '{rule.id}': cannot evaluate its condition: {text}") from None
             except Missing as absent:
                 if trace is not None:
                     trace.extend((name, values.get(name)) for name in recorder.used)
@@ -251,7 +397,8 @@ class _Shown(dict[str, str]):
 
 
 def _message(template: str, values: Mapping[str, Any]) -> str:
-    return template.format_map(_Shown(values))
+    shown = _Shown(values)
+    return "".join(literal + (shown[name] if name else "") for literal, name in _template(template))
 
 
 def _merge(base: list[Rule], entries: Sequence[dict[str, Any]], where: str) -> list[Rule]:

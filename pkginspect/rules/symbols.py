@@ -15,6 +15,7 @@ from rule_engine import DataType
 
 from pkginspect.calendar import Calendar
 from pkginspect.classification import Classification, package_builds, package_families
+from pkginspect.numbers import is_decimal, parse_decimal
 from pkginspect.package import UpdatePackage
 from pkginspect.rules.programs import PROGRAM_FACTS, hotpatch_program, ineligibility, product_name
 
@@ -74,7 +75,7 @@ def machine_values(machine: Any) -> dict[str, Any]:
     number = ubr = None
     if isinstance(build, str) and "." in build:
         head, _, tail = build.partition(".")
-        if head.isdigit() and tail.isdigit():
+        if is_decimal(head) and is_decimal(tail):
             number, ubr = int(head), int(tail)
     values["build_number"], values["ubr"] = number, ubr
     return values
@@ -92,7 +93,7 @@ def package_values(package: UpdatePackage, classification: Classification) -> di
     number = ubr = None
     if build:
         head, _, tail = build.partition(".")
-        number, ubr = int(head), int(tail)
+        number, ubr = parse_decimal(head), parse_decimal(tail)
     elif primary and primary.target_build:
         number = primary.target_build.value
     architecture = package.architecture.value if package.architecture else None

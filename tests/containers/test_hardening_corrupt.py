@@ -274,7 +274,7 @@ def test_cli_directory_and_special_files(command: str, tmp_path: Path) -> None:
     """A directory where a file is expected, a FIFO (which must not block) and a missing file: one line each."""
     fifo = tmp_path / "pipe.msu"
     os.mkfifo(fifo)
-    cases = {fifo: "is not a regular file", tmp_path / "missing.msu": "no such file"}
+    cases = {fifo: "is a FIFO, not a regular file", tmp_path / "missing.msu": "no such file"}
     if command in ("ls", "extract"):
         cases[tmp_path] = "is a directory, not a package file"
     for path, message in cases.items():

@@ -61,8 +61,23 @@ def test_damaged_wim(tmp_path: Path) -> None:
     path = capture(tmp_path, "--compress=lzx")
     data = bytearray(path.read_bytes())
     path.write_bytes(bytes(data[:300]))
+    with pytest.raises(CorruptContainerError, match=r"\.wim: WIM header declares a XML data resource of \d+ bytes "
+                                                    r"in a file of 300 bytes"):
+        open_package(path)
+    path.write_bytes(bytes(data[: len(data) - 100]))  # the XML data is cut short, its declared size still fits
     with pytest.raises(CorruptContainerError, match=r"\.wim: cannot open WIM: .*\(wimlib error \d+\)"):
         open_package(path)
+
+
+def test_header_sizes_wimlib_would_allocate_are_checked(tmp_path: Path) -> None:
+    path = capture(tmp_path, "--compress=lzx")
+    data = bytearray(path.read_bytes())
+    data[0x58:0x60] = (12738299604622115636).to_bytes(8, "little")  # the XML data's uncompressed size
+    path.write_bytes(bytes(data))
+    with pytest.raises(CorruptContainerError) as caught:
+        open_package(path)
+    assert str(caught.value) == (f"{path}: WIM header declares a XML data resource of 12738299604622115636 bytes "
+                                 f"in a file of {len(data)} bytes")
 
 
 def test_missing_wimlib_names_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

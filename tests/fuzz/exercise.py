@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,8 @@ class Outcome:
     """(step, error) for every clean failure, in order."""
     problems: list[str] = field(default_factory=list)
     """Metadata problems ``inspect`` reported instead of raising."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds each step (one user operation: ls, read, extract, inspect, a CLI run…) took."""
 
     @property
     def ok(self) -> bool:
@@ -79,10 +82,13 @@ def _record(outcome: Outcome, step: str, error: PkgInspectError, source: str) ->
 
 
 def _attempt(outcome: Outcome, step: str, action: Callable[[], None], source: str) -> None:
+    started = time.monotonic()
     try:
         action()
     except PkgInspectError as error:
         _record(outcome, step, error, source)
+    finally:
+        outcome.timings[step] = outcome.timings.get(step, 0.0) + time.monotonic() - started
 
 
 def load_machines() -> list[Any]:

@@ -122,8 +122,11 @@ def test_batch_hotpatch_makes_the_cumulative_update_regular(packages: dict[str, 
 
 def test_cli_classify_json_and_text(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["classify", str(FIXTURES), "--format", "json"])
-    assert result.exit_code == 3  # the broken fixtures under packages/broken are reported
+    assert result.exit_code == 0  # packages/broken/ is a subdirectory: not entered
     document = json.loads(result.stdout)
+    assert not document["errors"]
+    broken = CliRunner().invoke(main, ["classify", str(FIXTURES), str(FIXTURES / "broken"), "--format", "json"])
+    assert broken.exit_code == 3 and json.loads(broken.stdout)["errors"]  # named, it is read and reported
     jsonschema.validate(document, SCHEMA)
     kinds = {Path(c["package"]).name: c["kind"] for c in document["classifications"]}
     for entry in INDEX:
