@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -52,6 +52,43 @@ class Observed:
     confidence: Confidence
     source: str
     note: str = ""
+
+
+def odata_type(entry: Mapping[str, Any]) -> str:
+    """The entry's ``@odata.type``, case-folded ("" when absent)."""
+    return str(entry.get("@odata.type", "")).casefold()
+
+
+def other_type(entry: Mapping[str, Any], wanted: str) -> bool:
+    """Whether the entry names an ``@odata.type`` other than ``wanted`` (a feature update beside quality ones)."""
+    kind = odata_type(entry)
+    return bool(kind) and wanted not in kind
+
+
+def has_keys(items: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> bool:
+    """Whether every object carries every key (how a PowerShell module's output is recognised)."""
+    return bool(items) and all(isinstance(item, Mapping) and all(key in item for key in keys) for item in items)
+
+
+def read_each(
+    items: Sequence[Mapping[str, Any]], name: str,
+    one: Callable[[Mapping[str, Any], str], Observed | list[Observed] | None],
+    skip: Callable[[Mapping[str, Any]], bool] = lambda item: False,
+) -> list[Observed]:
+    """``one(item, source)`` for every item not skipped; a problem names the entry it is in."""
+    found: list[Observed] = []
+    for index, item in enumerate(items, 1):
+        if skip(item):
+            continue
+        try:
+            observed = one(item, f"{name}:entry {index}")
+        except ImportProblem as problem:
+            raise ImportProblem(f"entry {index}: {problem}") from problem
+        if isinstance(observed, list):
+            found += observed
+        elif observed is not None:
+            found.append(observed)
+    return found
 
 
 def field(entry: Mapping[str, Any], *names: str, required: bool = True) -> Any:

@@ -21,20 +21,19 @@ from pkginspect.calendar.imports.common import (
     field,
     flag,
     kb_of,
+    odata_type,
+    other_type,
     product_for,
+    read_each,
 )
 
 NAME = "Microsoft Graph Windows Updates catalog entries (qualityUpdateCatalogEntry with productRevisions)"
 _QUALITY = "windowsupdates.qualityupdatecatalogentry"
 
 
-def _type(entry: Mapping[str, Any]) -> str:
-    return str(entry.get("@odata.type", "")).casefold()
-
-
 def matches(items: Sequence[Mapping[str, Any]]) -> bool:
     """Whether the objects are Windows Updates catalog entries."""
-    return any(_QUALITY in _type(item) or ("qualityUpdateClassification" in item and "catalogName" in item)
+    return any(_QUALITY in odata_type(item) or ("qualityUpdateClassification" in item and "catalogName" in item)
                for item in items)
 
 
@@ -63,15 +62,7 @@ def cadence_of(value: Any, security: bool) -> Cadence:
 
 def read(items: Sequence[Mapping[str, Any]], name: str) -> list[Observed]:
     """The releases of the catalog entries (one per product revision of a calendar product)."""
-    found: list[Observed] = []
-    for index, entry in enumerate(items, 1):
-        if _type(entry) and _QUALITY not in _type(entry):
-            continue  # a feature update entry
-        try:
-            found += _entry(entry, f"{name}:entry {index}")
-        except ImportProblem as problem:
-            raise ImportProblem(f"entry {index}: {problem}") from problem
-    return found
+    return read_each(items, name, _entry, skip=lambda entry: other_type(entry, _QUALITY))
 
 
 def _entry(entry: Mapping[str, Any], source: str) -> list[Observed]:

@@ -17,9 +17,11 @@ from pkginspect.calendar.imports.common import (
     build_of,
     date_of,
     field,
+    has_keys,
     kb_of,
     month_of,
     product_for,
+    read_each,
     version_of,
 )
 
@@ -29,20 +31,12 @@ _KEYS = ("Calendar Year", "Month", "Type")
 
 def matches(items: Sequence[Mapping[str, Any]]) -> bool:
     """Whether the objects are Get-WinHotpatchCalendar output."""
-    return bool(items) and all(isinstance(item, Mapping) and all(key in item for key in _KEYS) for item in items)
+    return has_keys(items, _KEYS)
 
 
 def read(items: Sequence[Mapping[str, Any]], name: str) -> list[Observed]:
     """The released rows of the hotpatch calendar."""
-    found: list[Observed] = []
-    for index, item in enumerate(items, 1):
-        try:
-            observed = _item(item, f"{name}:entry {index}")
-        except ImportProblem as problem:
-            raise ImportProblem(f"entry {index}: {problem}") from problem
-        if observed is not None:
-            found.append(observed)
-    return found
+    return read_each(items, name, _item)
 
 
 def _item(item: Mapping[str, Any], source: str) -> Observed | None:

@@ -12,33 +12,31 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pkginspect.calendar.imports.common import ImportProblem, Observed, date_of, field, kb_of, product_for
+from pkginspect.calendar.imports.common import (
+    ImportProblem,
+    Observed,
+    date_of,
+    field,
+    kb_of,
+    odata_type,
+    other_type,
+    product_for,
+    read_each,
+)
 from pkginspect.calendar.imports.graph import cadence_of, os_build
 
 NAME = "Intune windowsQualityUpdateCatalogItems (with productRevisions)"
 _QUALITY = "windowsqualityupdatecatalogitem"
 
 
-def _type(entry: Mapping[str, Any]) -> str:
-    return str(entry.get("@odata.type", "")).casefold()
-
-
 def matches(items: Sequence[Mapping[str, Any]]) -> bool:
     """Whether the objects are Intune Windows update catalog items."""
-    return any(_QUALITY in _type(item) or "kbArticleId" in item for item in items)
+    return any(_QUALITY in odata_type(item) or "kbArticleId" in item for item in items)
 
 
 def read(items: Sequence[Mapping[str, Any]], name: str) -> list[Observed]:
     """The releases of the catalog items (one per product revision of a calendar product)."""
-    found: list[Observed] = []
-    for index, item in enumerate(items, 1):
-        if _type(item) and _QUALITY not in _type(item):
-            continue  # a feature update item
-        try:
-            found += _item(item, f"{name}:entry {index}")
-        except ImportProblem as problem:
-            raise ImportProblem(f"entry {index}: {problem}") from problem
-    return found
+    return read_each(items, name, _item, skip=lambda entry: other_type(entry, _QUALITY))
 
 
 def _item(item: Mapping[str, Any], source: str) -> list[Observed]:

@@ -12,14 +12,15 @@ from typing import Any
 
 from pkginspect.calendar.imports.common import (
     Cadence,
-    ImportProblem,
     Observed,
     build_of,
     date_of,
     field,
     flag,
+    has_keys,
     kb_of,
     product_for,
+    read_each,
     version_of,
 )
 
@@ -29,20 +30,12 @@ _KEYS = ("Build", "Availability date", "KB article")
 
 def matches(items: Sequence[Mapping[str, Any]]) -> bool:
     """Whether the objects are Get-LatestOSBuild output."""
-    return bool(items) and all(isinstance(item, Mapping) and all(key in item for key in _KEYS) for item in items)
+    return has_keys(items, _KEYS)
 
 
 def read(items: Sequence[Mapping[str, Any]], name: str) -> list[Observed]:
     """The releases of the listing that belong to calendar products."""
-    found: list[Observed] = []
-    for index, item in enumerate(items, 1):
-        try:
-            observed = _item(item, f"{name}:entry {index}")
-        except ImportProblem as problem:
-            raise ImportProblem(f"entry {index}: {problem}") from problem
-        if observed is not None:
-            found.append(observed)
-    return found
+    return read_each(items, name, _item)
 
 
 def _item(item: Mapping[str, Any], source: str) -> Observed | None:
