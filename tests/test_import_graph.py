@@ -41,10 +41,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 
 # Violations that exist today in modules another change owns; each names its issue. The test fails on any
 # new one, and on any entry here that no longer happens (remove it then).
-KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset({
-    # issue 15: LZX reaches into the cabinet reader's internals (containers/ is being reworked separately)
-    frozenset({"pkginspect.containers.cab", "pkginspect.containers.lzx"}),
-})
+KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset()
 KNOWN_AGAINST_FLOW: frozenset[tuple[str, str]] = frozenset()
 
 
