@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent / "pkginspect"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "types", "suggest", "numbers", "regularfiles", "textfiles"),
+    ("errors", "types", "suggest", "paths", "numbers", "regularfiles", "textfiles"),
     ("containers",),
     ("metadata",),
     ("products", "package"),

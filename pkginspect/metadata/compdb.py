@@ -10,7 +10,6 @@ from pkginspect.metadata._common import (
     Attributes,
     Data,
     UnknownElement,
-    member_basename,
     parse_int,
     to_jsonable,
 )
@@ -27,6 +26,7 @@ from pkginspect.metadata.xmlsafe import (
     parse_xml,
     unknown,
 )
+from pkginspect.paths import base_name
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -159,7 +159,7 @@ def parse_compdb(data: Data, source: str, *, limits: XmlLimits = DEFAULT_LIMITS)
 
 def _hotpatch_markers(source: str, root_attributes: Attributes, tags: list[tuple[str, str]]) -> tuple[str, ...]:
     markers: list[str] = []
-    file_name = member_basename(source)
+    file_name = base_name(source, nested=True)
     if "hotpatch" in file_name.lower():
         markers.append(f"file name {file_name}")
     markers.extend(f"attribute {key}={value}" for key, value in root_attributes.items() if "hotpatch" in value.lower())

@@ -9,7 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pkginspect.batch import VERDICT_ORDER, AuditResult, DecisionMatrix
 from pkginspect.calendar import Calendar, Release
 from pkginspect.classification import Classification, stale_warnings
-from pkginspect.reports.audit_csv import file_name, ordered_decisions
+from pkginspect.paths import base_name
+from pkginspect.reports.audit_csv import ordered_decisions
 from pkginspect.reports.audit_markdown import (
     counts,
     error_text,
@@ -307,7 +308,7 @@ def _grouped_restarts(labels: Mapping[str, str], groups: list[tuple[list[str], l
         for names, chosen in restarting:
             head = f'<th scope="row" rowspan="{len(chosen)}">{_e(_group_label(names))}</th>'
             for n, d in enumerate(chosen):
-                package = _e(labels.get(d.package, file_name(d.package)))
+                package = _e(labels.get(d.package, base_name(d.package)))
                 rule = _e(d.reasons[0].rule if d.reasons else "-")
                 lines.append(f'<tr>{head if n == 0 else ""}<td class="nw">{package}</td>'
                              f'<td class="nw">{_e(d.kind)}</td><td>{_e(first_reason(d))}</td>'
@@ -326,7 +327,7 @@ def _grouped_unknowns(result: AuditResult, labels: Mapping[str, str],
               "</tr></thead>", "<tbody>"]
     for names, d in unknown:
         missing = ", ".join(f"<code>{_e(m)}</code>" for m in d.missing) or "none named"
-        lines.append(f"<tr><td>{_e(_group_label(names))}</td><td>{_e(labels.get(d.package, file_name(d.package)))}"
+        lines.append(f"<tr><td>{_e(_group_label(names))}</td><td>{_e(labels.get(d.package, base_name(d.package)))}"
                      f"</td><td>{missing}</td><td>{_e(first_reason(d))}</td></tr>")
     return [*lines, "</tbody></table>", "</section>"]
 
@@ -348,7 +349,7 @@ def _restarts(result: AuditResult, decisions: Sequence[Decision], labels: Mappin
         head = (f'<th scope="row" rowspan="{len(items)}">{_e(name)}'
                 + (f' <span class="small">{_e(context)}</span>' if context else "") + "</th>")
         for n, d in enumerate(items):
-            package = _e(labels.get(d.package, file_name(d.package)))
+            package = _e(labels.get(d.package, base_name(d.package)))
             rule = _e(d.reasons[0].rule if d.reasons else "-")
             lines.append(f'<tr>{head if n == 0 else ""}<td class="nw">{package}</td><td class="nw">{_e(d.kind)}</td>'
                          f'<td>{_e(first_reason(d))}</td><td class="nw"><code>{rule}</code></td></tr>')
@@ -363,7 +364,7 @@ def _possible(result: AuditResult, decisions: Sequence[Decision], labels: Mappin
         return [*lines, "<p>None.</p>", "</section>"]
     lines.append('<ul class="plain">')
     for path, rule, message, machines in groups:
-        lines.append(f"<li>{_e(labels.get(path, file_name(path)))}, {len(machines)} machine"
+        lines.append(f"<li>{_e(labels.get(path, base_name(path)))}, {len(machines)} machine"
                      f"{'s' if len(machines) != 1 else ''}: {_e(message)} <code>{_e(rule)}</code><br>"
                      f'<span class="small">{_e(", ".join(machines))}</span></li>')
     return [*lines, "</ul>", "</section>"]
@@ -378,7 +379,7 @@ def _unknowns(decisions: Sequence[Decision], labels: Mapping[str, str]) -> list[
               "</tr></thead>", "<tbody>"]
     for d in chosen:
         missing = ", ".join(f"<code>{_e(m)}</code>" for m in d.missing) or "none named"
-        lines.append(f"<tr><td>{_e(d.machine)}</td><td>{_e(labels.get(d.package, file_name(d.package)))}</td>"
+        lines.append(f"<tr><td>{_e(d.machine)}</td><td>{_e(labels.get(d.package, base_name(d.package)))}</td>"
                      f"<td>{missing}</td><td>{_e(first_reason(d))}</td></tr>")
     return [*lines, "</tbody></table>", "</section>"]
 

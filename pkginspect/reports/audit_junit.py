@@ -10,7 +10,8 @@ from collections.abc import Iterator, Sequence
 
 from pkginspect.batch import AuditResult, DecisionMatrix
 from pkginspect.classification import stale_warnings
-from pkginspect.reports.audit_csv import file_name, ordered_decisions
+from pkginspect.paths import base_name
+from pkginspect.reports.audit_csv import ordered_decisions
 from pkginspect.reports.audit_markdown import error_text, reason_facts
 from pkginspect.rules.decide import Decision
 
@@ -57,10 +58,10 @@ def _case_names(result: AuditResult) -> dict[str, str]:
         kbs = {path: kb for path, kb, _ in decisions.packages} if decisions.machines else {}
     else:
         kbs = {d.package: d.kb for d in decisions}
-    files = Counter(file_name(path) for path in kbs)
+    files = Counter(base_name(path) for path in kbs)
     names = {}
     for path, kb in kbs.items():
-        shown = file_name(path) if files[file_name(path)] == 1 else path
+        shown = base_name(path) if files[base_name(path)] == 1 else path
         names[path] = f"KB{kb} {shown}" if kb is not None else shown
     return names
 

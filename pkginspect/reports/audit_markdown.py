@@ -10,7 +10,8 @@ from typing import Any
 from pkginspect.batch import VERDICT_ORDER, AuditResult, DecisionMatrix, PackageFailure
 from pkginspect.classification import stale_warnings
 from pkginspect.package import UpdatePackage
-from pkginspect.reports.audit_csv import BATCH, file_name, ordered_decisions
+from pkginspect.paths import base_name
+from pkginspect.reports.audit_csv import BATCH, ordered_decisions
 from pkginspect.rules.decide import Decision
 from pkginspect.rules.engine import Reason
 
@@ -66,7 +67,7 @@ def package_labels(packages: Sequence[UpdatePackage]) -> dict[str, str]:
     """
     by_kb: dict[str, list[UpdatePackage]] = {}
     for package in packages:
-        kb = f"KB{package.kb.value}" if package.kb else file_name(package.path)
+        kb = f"KB{package.kb.value}" if package.kb else base_name(package.path)
         by_kb.setdefault(kb, []).append(package)
     labels: dict[str, str] = {}
     for kb, group in by_kb.items():
@@ -76,7 +77,7 @@ def package_labels(packages: Sequence[UpdatePackage]) -> dict[str, str]:
         arches = [str(p.architecture.value) if p.architecture else "" for p in group]
         unique = len(set(arches)) == len(arches) and all(arches)
         for package, arch in zip(group, arches, strict=True):
-            labels[package.path] = f"{kb} {arch}" if unique else f"{kb} {file_name(package.path)}"
+            labels[package.path] = f"{kb} {arch}" if unique else f"{kb} {base_name(package.path)}"
     return labels
 
 
@@ -231,7 +232,7 @@ def _restarts(result: AuditResult, decisions: Sequence[Decision], labels: Mappin
             current = decision.machine
             context = machine_summary(machines.get(current))
             yield f"- **{text(current)}**" + (f" ({text(context)})" if context else "")
-        name = text(labels.get(decision.package, file_name(decision.package)))
+        name = text(labels.get(decision.package, base_name(decision.package)))
         rule = decision.reasons[0].rule if decision.reasons else "-"
         yield f"  - {name} ({text(decision.kind)}): {text(first_reason(decision))} {code(rule)}"
 
@@ -243,7 +244,7 @@ def _possible(result: AuditResult, decisions: Sequence[Decision], labels: Mappin
     if not groups:
         return [*lines, "None."]
     for path, rule, message, machines in groups:
-        name = text(labels.get(path, file_name(path)))
+        name = text(labels.get(path, base_name(path)))
         lines.append(f"- {name}, {len(machines)} machine{'s' if len(machines) != 1 else ''}: {text(message)} "
                      f"{code(rule)}")
         lines.append(f"  - {text(', '.join(machines))}")
@@ -259,7 +260,7 @@ def _unknowns(result: AuditResult, decisions: Sequence[Decision], labels: Mappin
     for decision in decisions:
         if decision.verdict != "unknown":
             continue
-        name = text(labels.get(decision.package, file_name(decision.package)))
+        name = text(labels.get(decision.package, base_name(decision.package)))
         missing = ", ".join(code(fact) for fact in decision.missing) or "none named"
         yield f"- **{text(decision.machine)}** × {name}: missing {missing}"
 
