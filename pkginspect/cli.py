@@ -106,13 +106,13 @@ class _SafeStream:
         try:
             return self._stream.write(terminal_safe(text))
         except OSError as failure:
-            raise self._failed(failure) from None
+            raise self._failed(failure) from failure
 
     def flush(self) -> None:
         try:
             self._stream.flush()
         except OSError as failure:
-            raise self._failed(failure) from None
+            raise self._failed(failure) from failure
 
     def _failed(self, failure: OSError) -> OutputError:
         # Point the descriptor at /dev/null so the interpreter's own flush at exit does not fail a second time.
@@ -363,7 +363,7 @@ def calendar_command(
     try:
         text = (calendar_json if output_format == "json" else calendar_text)(calendar, product)
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--product") from None
+        raise click.BadParameter(str(error), param_hint="--product") from error
     click.echo(text, nl=False)
 
 
@@ -603,7 +603,7 @@ def _write_atomically(path: str, text: str | Iterable[str]) -> None:
     except FileNotFoundError:
         info = None
     except OSError as failure:
-        raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from None
+        raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from failure
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise OutputError(path, "cannot write the report: is a directory")
     if info is not None and not stat.S_ISREG(info.st_mode):
@@ -623,7 +623,7 @@ def _write_through(path: str, data: Iterable[bytes]) -> None:
         fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as failure:
         reason = "no process is reading it" if failure.errno == errno.ENXIO else failure.strerror or str(failure)
-        raise OutputError(path, f"cannot write the report: {reason}") from None
+        raise OutputError(path, f"cannot write the report: {reason}") from failure
     try:
         os.set_blocking(fd, True)
         for chunk in data:
@@ -631,7 +631,7 @@ def _write_through(path: str, data: Iterable[bytes]) -> None:
             while view:
                 view = view[os.write(fd, view):]
     except OSError as failure:
-        raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from None
+        raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from failure
     finally:
         os.close(fd)
 
@@ -644,7 +644,7 @@ def _replace(path: str, target: str, data: Iterable[bytes], mode: int | None) ->
             handle, temporary = tempfile.mkstemp(prefix=os.path.basename(target) + ".", suffix=PARTIAL_SUFFIX,
                                                  dir=os.path.dirname(target))
         except OSError as failure:
-            raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from None
+            raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from failure
         try:
             with os.fdopen(handle, "wb") as out:
                 for chunk in data:
@@ -658,7 +658,7 @@ def _replace(path: str, target: str, data: Iterable[bytes], mode: int | None) ->
         except BaseException as failure:
             os.unlink(temporary)
             if isinstance(failure, OSError):
-                raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from None
+                raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from failure
             raise
 
 
@@ -722,8 +722,8 @@ def _month_option(value: str | None) -> str | None:
         return None
     try:
         return parse_month(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a month like 2027-01", param_hint="--from") from None
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a month like 2027-01", param_hint="--from") from exc
 
 
 @main.command("forecast")

@@ -65,9 +65,9 @@ def open_container(path: str | os.PathLike[str], budget: Budget | None = None) -
         stream, info = open_regular(source)  # a FIFO or device is refused, never read or waited on
     except NotRegularFile as exc:
         what = "a directory, not a package file" if exc.kind == "a directory" else f"{exc.kind}, not a regular file"
-        raise PkgInspectError(source, f"is {what}") from None
-    except FileNotFoundError:
-        raise PkgInspectError(source, "no such file") from None
+        raise PkgInspectError(source, f"is {what}") from exc
+    except FileNotFoundError as exc:
+        raise PkgInspectError(source, "no such file") from exc
     except OSError as exc:
         raise PkgInspectError(source, f"cannot read: {exc.strerror}") from exc
     budget = budget or Budget()

@@ -279,20 +279,20 @@ def _compile(entry: Mapping[str, Any], where: str) -> Rule:
         raise RuleError(where, f"{here}: condition nested more than {MAX_CONDITION_NESTING} levels deep")
     try:
         compiled = rule_engine.Rule(when, context=_CONTEXT)
-    except RecursionError:
-        raise RuleError(where, f"{here}: condition nested too deeply") from None
+    except RecursionError as exc:
+        raise RuleError(where, f"{here}: condition nested too deeply") from exc
     except rule_engine.SymbolResolutionError as error:
         name = error.symbol_name
-        raise RuleError(where, f"{here}: unknown fact '{name}'{suggest(name, SYMBOLS)}") from None
+        raise RuleError(where, f"{here}: unknown fact '{name}'{suggest(name, SYMBOLS)}") from error
     except rule_engine.RuleSyntaxError as error:
-        raise RuleError(where, f"{here}: invalid condition: {error.message}") from None
+        raise RuleError(where, f"{here}: invalid condition: {error.message}") from error
     except rule_engine.EngineError as error:
-        raise RuleError(where, f"{here}: invalid condition: {getattr(error, 'message', error)}") from None
+        raise RuleError(where, f"{here}: invalid condition: {getattr(error, 'message', error)}") from error
     _check_regexes(compiled, here, where)
     try:
         names = _placeholders(message)
     except ValueError as error:
-        raise RuleError(where, f"{here}: invalid message: {error}") from None
+        raise RuleError(where, f"{here}: invalid message: {error}") from error
     for name in names:
         if name not in SYMBOLS:
             raise RuleError(where, f"{here}: message names unknown fact '{name}'{suggest(name, SYMBOLS)}")
@@ -307,7 +307,7 @@ def _read(path: str | os.PathLike[str] | None, text: str | None = None) -> tuple
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise RuleError(name, f"invalid TOML: {error}") from None
+        raise RuleError(name, f"invalid TOML: {error}") from error
     extra = [key for key in document if key != "rule"]
     if extra:
         raise RuleError(name, f"unknown top-level key '{extra[0]}' (rules are [[rule]] tables)")
@@ -347,7 +347,7 @@ class Ruleset:
             except (rule_engine.EngineError, ArithmeticError, LookupError, TypeError, ValueError,
                     RecursionError) as failure:
                 text = str(getattr(failure, "message", None) or failure)[:200]
-                raise RuleError(rule.source, f"rule '{rule.id}': cannot evaluate its condition: {text}") from None
+                raise RuleError(rule.source, f"rule '{rule.id}': cannot evaluate its condition: {text}") from failure
             except Missing as absent:
                 if trace is not None:
                     trace.extend((name, values.get(name)) for name in recorder.used)
