@@ -34,8 +34,8 @@ from pkginspect.package import UpdatePackage, find_packages, inspect
 from pkginspect.rules.decide import Decision, Evaluator
 from pkginspect.rules.engine import Outcome, Ruleset
 from pkginspect.rules.symbols import machine_values
+from pkginspect.types import VERDICT_ORDER
 
-VERDICT_ORDER = ("reboot-required", "reboot-possible", "unknown", "no-reboot", "not-applicable")
 Progress = Callable[[int, int, str], None]
 
 

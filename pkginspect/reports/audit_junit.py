@@ -14,10 +14,13 @@ from pkginspect.paths import base_name
 from pkginspect.reports.audit_csv import ordered_decisions
 from pkginspect.reports.audit_markdown import error_text, reason_facts
 from pkginspect.rules.decide import Decision
+from pkginspect.types import Verdict
 
 ERRORS_SUITE = "pkginspect.package-errors"
 """Name (and class name) of the suite that lists the packages that could not be read."""
-OUTCOMES = {"reboot-required": "failure", "unknown": "error", "not-applicable": "skipped"}
+OUTCOMES: dict[str, str] = {
+    Verdict.REBOOT_REQUIRED: "failure", Verdict.UNKNOWN: "error", Verdict.NOT_APPLICABLE: "skipped"
+}
 """Verdict → the JUnit element that marks its test case; other verdicts pass."""
 
 # Characters XML 1.0 does not allow, even escaped.
@@ -46,7 +49,7 @@ def _details(decision: Decision) -> str:
 
 
 def _message(decision: Decision) -> str:
-    if decision.verdict == "unknown":
+    if decision.verdict == Verdict.UNKNOWN:
         return _one_line(f"unknown: missing facts {', '.join(decision.missing) or '(none named)'}")
     reason = decision.reasons[0].message if decision.reasons else "no reason recorded"
     return _one_line(reason)

@@ -7,28 +7,29 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from pkginspect.batch import VERDICT_ORDER, AuditResult, DecisionMatrix, PackageFailure
+from pkginspect.batch import AuditResult, DecisionMatrix, PackageFailure
 from pkginspect.classification import stale_warnings
 from pkginspect.package import UpdatePackage
 from pkginspect.paths import base_name
 from pkginspect.reports.audit_csv import BATCH, ordered_decisions
 from pkginspect.rules.decide import Decision
 from pkginspect.rules.engine import Reason
+from pkginspect.types import VERDICT_ORDER, Verdict
 
 VERDICT_LABELS: Mapping[str, str] = {
-    "reboot-required": "reboot required",
-    "reboot-possible": "reboot possible",
-    "unknown": "unknown",
-    "no-reboot": "no reboot",
-    "not-applicable": "not applicable",
+    Verdict.REBOOT_REQUIRED: "reboot required",
+    Verdict.REBOOT_POSSIBLE: "reboot possible",
+    Verdict.UNKNOWN: "unknown",
+    Verdict.NO_REBOOT: "no reboot",
+    Verdict.NOT_APPLICABLE: "not applicable",
 }
 """Each verdict in plain words."""
 VERDICT_GLYPHS: Mapping[str, str] = {
-    "reboot-required": "R",
-    "reboot-possible": "R?",
-    "unknown": "?",
-    "no-reboot": "OK",
-    "not-applicable": "–",
+    Verdict.REBOOT_REQUIRED: "R",
+    Verdict.REBOOT_POSSIBLE: "R?",
+    Verdict.UNKNOWN: "?",
+    Verdict.NO_REBOOT: "OK",
+    Verdict.NOT_APPLICABLE: "–",
 }
 """Each verdict as a short mark for matrices (always shown with a legend)."""
 
@@ -153,12 +154,12 @@ def _totals(result: AuditResult) -> list[str]:
 
 def _required_per_package(decisions: Sequence[Decision]) -> Counter[str]:
     if not isinstance(decisions, DecisionMatrix):
-        return Counter(d.package for d in decisions if d.verdict == "reboot-required")
+        return Counter(d.package for d in decisions if d.verdict == Verdict.REBOOT_REQUIRED)
     uses = Counter(decisions.machine_rows)
     counts: Counter[str] = Counter()
     for number, row in enumerate(decisions.rows):
         for (path, _, _), outcome in zip(decisions.packages, row, strict=True):
-            if outcome.verdict == "reboot-required":
+            if outcome.verdict == Verdict.REBOOT_REQUIRED:
                 counts[path] += uses[number]
     return counts
 
@@ -202,12 +203,14 @@ def _matrix(result: AuditResult, labels: Mapping[str, str], decisions: Sequence[
         yield from ["## Machines × packages", "", "Nothing to show: no machines or no packages."]
         return
     header = ["Machine", *(text(labels[p.path]) for p in result.packages), "Restarts"]
-    legend = " · ".join(f"{'**R**' if v == 'reboot-required' else text(glyph(v))} {label(v)}" for v in VERDICT_ORDER)
+    legend = " · ".join(
+        f"{'**R**' if v == Verdict.REBOOT_REQUIRED else text(glyph(v))} {label(v)}" for v in VERDICT_ORDER
+    )
     yield from ["## Machines × packages", "", f"Legend: {legend}", ""]
     yield from _table(header, [], "l" + "c" * len(result.packages) + "r")
     for name, verdicts in _verdict_rows(result, decisions):
-        marks = [f"**{glyph(v)}**" if v == "reboot-required" else text(glyph(v)) for v in verdicts]
-        yield "| " + " | ".join([text(name), *marks, str(verdicts.count("reboot-required"))]) + " |"
+        marks = [f"**{glyph(v)}**" if v == Verdict.REBOOT_REQUIRED else text(glyph(v)) for v in verdicts]
+        yield "| " + " | ".join([text(name), *marks, str(verdicts.count(Verdict.REBOOT_REQUIRED))]) + " |"
 
 
 def _machines_with(decisions: Sequence[Decision], verdict: str) -> int:
@@ -219,14 +222,14 @@ def _machines_with(decisions: Sequence[Decision], verdict: str) -> int:
 
 def _restarts(result: AuditResult, decisions: Sequence[Decision], labels: Mapping[str, str]) -> Iterator[str]:
     machines = {str(getattr(m, "name", "")): m for m in result.machines}
-    count = _machines_with(decisions, "reboot-required")
+    count = _machines_with(decisions, Verdict.REBOOT_REQUIRED)
     yield from [f"## Machines that will restart ({count})", ""]
     if not count:
         yield "None."
         return
     current = None
     for decision in decisions:
-        if decision.verdict != "reboot-required":
+        if decision.verdict != Verdict.REBOOT_REQUIRED:
             continue
         if decision.machine != current:
             current = decision.machine
@@ -238,8 +241,8 @@ def _restarts(result: AuditResult, decisions: Sequence[Decision], labels: Mappin
 
 
 def _possible(result: AuditResult, decisions: Sequence[Decision], labels: Mapping[str, str]) -> list[str]:
-    count = _machines_with(decisions, "reboot-possible")
-    groups = grouped_by_reason(decisions, "reboot-possible", result.packages)
+    count = _machines_with(decisions, Verdict.REBOOT_POSSIBLE)
+    groups = grouped_by_reason(decisions, Verdict.REBOOT_POSSIBLE, result.packages)
     lines = [f"## Machines that may restart ({count})", ""]
     if not groups:
         return [*lines, "None."]
@@ -252,13 +255,13 @@ def _possible(result: AuditResult, decisions: Sequence[Decision], labels: Mappin
 
 
 def _unknowns(result: AuditResult, decisions: Sequence[Decision], labels: Mapping[str, str]) -> Iterator[str]:
-    count = result.totals()["unknown"]
+    count = result.totals()[Verdict.UNKNOWN]
     yield from [f"## Unknown verdicts ({count})", ""]
     if not count:
         yield "None: every decision had the facts it needed."
         return
     for decision in decisions:
-        if decision.verdict != "unknown":
+        if decision.verdict != Verdict.UNKNOWN:
             continue
         name = text(labels.get(decision.package, base_name(decision.package)))
         missing = ", ".join(code(fact) for fact in decision.missing) or "none named"
