@@ -269,16 +269,14 @@ def inspect_command(
 
 
 def _inspect_all(paths: tuple[str, ...], limits: Any, **options: Any) -> tuple[list[Any], list[tuple[str, str]]]:
-    """Inspect every package under ``paths``; failures are collected as (path, message), never raised."""
-    from pkginspect.package import find_packages, inspect
+    """Inspect every package under ``paths`` in this process; failures as (path, message), never raised.
 
-    results, errors = [], []
-    for path in find_packages(paths):
-        try:
-            results.append(inspect(path, limits=limits, **options))
-        except PkgInspectError as error:
-            errors.append((path, str(error)))
-    return results, errors
+    The library's ``inspect_paths`` does the work; metadata problems stay on each result (see ``_problems``).
+    """
+    from pkginspect.batch import inspect_paths
+
+    results, failures = inspect_paths(paths, jobs=1, limits=limits, problems=False, **options)
+    return results, [(failure.path, failure.error) for failure in failures]
 
 
 def _exit_on_errors(errors: list[tuple[str, str]], results: list[Any]) -> None:
