@@ -31,6 +31,7 @@ from pkginspect.containers import SEPARATOR, Entry, Limits, Package, join, open_
 from pkginspect.containers.base import SNIFF_BYTES
 from pkginspect.containers.tree import NESTED_SUFFIXES
 from pkginspect.errors import PkgInspectError, wrong_type
+from pkginspect.metadata.compdb import is_hotpatch_compdb_name
 from pkginspect.numbers import parse_decimal
 from pkginspect.paths import base_name
 from pkginspect.regularfiles import is_regular, open_regular
@@ -728,7 +729,7 @@ def _assemble(
     # cumulative updates, whatever product the WSUS title names).
     family = products.candidates(target.value if target else None)
     product_fact = Fact(family, target.source if target else package.path) if family else None
-    markers = _hotpatch_markers(entries, title, compdbs)
+    markers = _hotpatch_markers(entries, title)
     return UpdatePackage(
         path=package.path,
         container=package.kind,
@@ -770,11 +771,9 @@ def _restart(primary: CbsPackage | None) -> Fact[str] | None:
     return Fact(strongest.value, strongest.source) if strongest.value else None
 
 
-def _hotpatch_markers(
-    entries: Mapping[str, Entry], title: Fact[str] | None, compdbs: tuple[md.CompDB, ...]
-) -> tuple[Fact[str], ...]:
+def _hotpatch_markers(entries: Mapping[str, Entry], title: Fact[str] | None) -> tuple[Fact[str], ...]:
     markers = [Fact("hotpatch package cabinet", p) for p in entries if _HOTPATCH_CAB.search(p)]
-    markers += [Fact("HotpatchCompDB", p) for p in entries if "hotpatchcompdb" in base_name(p, nested=True).lower()]
+    markers += [Fact("HotpatchCompDB", p) for p in entries if is_hotpatch_compdb_name(p)]
     if title is not None and "hotpatch" in title.value.lower():
         markers.append(Fact("Hotpatch in the WSUS title", title.source))
     seen: set[tuple[str, str]] = set()
