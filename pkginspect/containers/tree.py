@@ -28,7 +28,7 @@ from pkginspect.containers.streams import COPY_CHUNK, ReopeningStream
 from pkginspect.errors import ContainerError, MemberNotFoundError, PkgInspectError
 from pkginspect.paths import SEPARATOR
 from pkginspect.regularfiles import NotRegularFile, open_regular
-from pkginspect.suggest import closest
+from pkginspect.suggest import closest, hint
 
 NESTED_SUFFIXES = (".cab", ".msu", ".wim", ".esd")
 MAX_OPEN_NESTED = 32
@@ -210,8 +210,7 @@ class Package:
             if member is not None and not member.is_dir:
                 return container, member, "/".join(parts[cut:])
         close = closest(wanted, by_name)
-        hint = f" (did you mean {by_name[close].name!r}?)" if close else ""
-        raise MemberNotFoundError(container.source, f"no member named {level!r}{hint}")
+        raise MemberNotFoundError(container.source, f"no member named {level!r}{hint(close and by_name[close].name)}")
 
     def _open_nested(self, parent: Container, member: Member, source: str) -> Container:
         head = self._head(parent, member)
