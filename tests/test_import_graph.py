@@ -2,8 +2,8 @@
 
 The layers, in the order data flows through the tool (STYLE.md, DESIGN.md):
 
-1. base      ``errors``, ``types``, ``suggest``, ``textfiles`` — the error hierarchy, shared value types, the
-             did-you-mean helper and bounded text reading: what every layer may use;
+1. base      ``errors``, ``types``, ``suggest``, ``paths``, ``textfiles`` — the error hierarchy, shared value
+             types, the did-you-mean helper, the base-name rule and bounded text reading: what every layer may use;
 2. bytes     ``containers`` — bytes out of archives;
 3. records   ``metadata`` — one parser per metadata file kind;
 4. package   ``products``, ``package`` — a package's facts (and build numbers to products);
