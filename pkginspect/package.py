@@ -776,13 +776,7 @@ def _hotpatch_markers(entries: Mapping[str, Entry], title: Fact[str] | None) -> 
     markers += [Fact("HotpatchCompDB", p) for p in entries if is_hotpatch_compdb_name(p)]
     if title is not None and "hotpatch" in title.value.lower():
         markers.append(Fact("Hotpatch in the WSUS title", title.source))
-    seen: set[tuple[str, str]] = set()
-    unique = []
-    for marker in markers:
-        if (marker.value, marker.source) not in seen:
-            seen.add((marker.value, marker.source))
-            unique.append(marker)
-    return tuple(unique)
+    return tuple(dict.fromkeys(markers))  # each (value, source) once, first order kept
 
 
 def require_update_package(value: object, function: str, argument: str = "package") -> UpdatePackage:
