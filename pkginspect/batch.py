@@ -34,8 +34,8 @@ from pkginspect.package import UpdatePackage, find_packages, inspect
 from pkginspect.rules.decide import Decision, Evaluator
 from pkginspect.rules.engine import Outcome, Ruleset
 from pkginspect.rules.symbols import machine_values
+from pkginspect.types import VERDICT_ORDER
 
-VERDICT_ORDER = ("reboot-required", "reboot-possible", "unknown", "no-reboot", "not-applicable")
 Progress = Callable[[int, int, str], None]
 
 
@@ -127,10 +127,6 @@ class AuditResult:
         counts = decisions.verdict_counts() if isinstance(decisions, DecisionMatrix) else Counter(
             d.verdict for d in decisions)
         return {verdict: counts.get(verdict, 0) for verdict in VERDICT_ORDER}
-
-    def decision(self, machine: str, package: str) -> Decision | None:
-        """The decision for a machine name and package path."""
-        return next((d for d in self.decisions if d.machine == machine and d.package == package), None)
 
     def restarts_by_machine(self) -> dict[str, dict[str, int]]:
         """For each machine, the number of required restarts per release month of the packages covered."""
@@ -246,11 +242,11 @@ def _time_budget(seconds: float | None) -> Iterator[None]:
 
 
 def _inspect_one(
-    path: str, limits: Limits | None, package_timeout: float | None = None
+    path: str, limits: Limits | None, package_timeout: float | None = None, options: dict[str, bool] | None = None
 ) -> UpdatePackage | PackageFailure:
     try:
         with _time_budget(package_timeout):
-            return inspect(path, limits=limits, sha256=True)
+            return inspect(path, limits=limits, **(options or {}))
     except _OutOfTime:
         assert package_timeout is not None
         return PackageFailure(path, str(_timeout_error(path, package_timeout)))
@@ -260,31 +256,37 @@ def _inspect_one(
 
 def inspect_paths(
     paths: Iterable[str | os.PathLike[str]], *, jobs: int | None = None, limits: Limits | None = None,
-    progress: Progress | None = None, package_timeout: float | None = None,
+    progress: Progress | None = None, package_timeout: float | None = None, components: bool = False,
+    sha256: bool = True, deep: bool = False, problems: bool = True,
 ) -> tuple[list[UpdatePackage], list[PackageFailure]]:
     """Inspect every package under ``paths`` (``jobs`` processes; 1 = in this process), in path order.
 
     ``package_timeout`` is a time budget per package in seconds: a package still being inspected then becomes
     a ``PackageFailure`` naming the limit (enforced on POSIX, in worker processes or the main thread).
+    ``components``, ``sha256`` and ``deep`` are passed to :func:`pkginspect.package.inspect`; with
+    ``problems`` each metadata problem of a readable package is a failure too.
     """
+    options = {"components": components, "sha256": sha256, "deep": deep}
     files = find_packages(paths)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(files) or 1))
     results: list[UpdatePackage | PackageFailure] = []
     if workers == 1:
         for index, path in enumerate(files, 1):
-            results.append(_inspect_one(path, limits, package_timeout))
+            results.append(_inspect_one(path, limits, package_timeout, options))
             if progress:
                 progress(index, len(files), path)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            mapped = pool.map(_inspect_one, files, [limits] * len(files), [package_timeout] * len(files), chunksize=1)
+            mapped = pool.map(_inspect_one, files, [limits] * len(files), [package_timeout] * len(files),
+                              [options] * len(files), chunksize=1)
             for index, result in enumerate(mapped, 1):
                 results.append(result)
                 if progress:
                     progress(index, len(files), files[index - 1])
     packages = [r for r in results if isinstance(r, UpdatePackage)]
     failures = [r for r in results if isinstance(r, PackageFailure)]
-    failures += [PackageFailure(p.path, f"{p.path}!{problem}") for p in packages for problem in p.problems]
+    if problems:
+        failures += [PackageFailure(p.path, f"{p.path}!{problem}") for p in packages for problem in p.problems]
     return packages, failures
 
 

@@ -106,13 +106,13 @@ class _SafeStream:
         try:
             return self._stream.write(terminal_safe(text))
         except OSError as failure:
-            raise self._failed(failure) from None
+            raise self._failed(failure) from failure
 
     def flush(self) -> None:
         try:
             self._stream.flush()
         except OSError as failure:
-            raise self._failed(failure) from None
+            raise self._failed(failure) from failure
 
     def _failed(self, failure: OSError) -> OutputError:
         # Point the descriptor at /dev/null so the interpreter's own flush at exit does not fail a second time.
@@ -269,16 +269,14 @@ def inspect_command(
 
 
 def _inspect_all(paths: tuple[str, ...], limits: Any, **options: Any) -> tuple[list[Any], list[tuple[str, str]]]:
-    """Inspect every package under ``paths``; failures are collected as (path, message), never raised."""
-    from pkginspect.package import find_packages, inspect
+    """Inspect every package under ``paths`` in this process; failures as (path, message), never raised.
 
-    results, errors = [], []
-    for path in find_packages(paths):
-        try:
-            results.append(inspect(path, limits=limits, **options))
-        except PkgInspectError as error:
-            errors.append((path, str(error)))
-    return results, errors
+    The library's ``inspect_paths`` does the work; metadata problems stay on each result (see ``_problems``).
+    """
+    from pkginspect.batch import inspect_paths
+
+    results, failures = inspect_paths(paths, jobs=1, limits=limits, problems=False, **options)
+    return results, [(failure.path, failure.error) for failure in failures]
 
 
 def _exit_on_errors(errors: list[tuple[str, str]], results: list[Any]) -> None:
@@ -363,7 +361,7 @@ def calendar_command(
     try:
         text = (calendar_json if output_format == "json" else calendar_text)(calendar, product)
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--product") from None
+        raise click.BadParameter(str(error), param_hint="--product") from error
     click.echo(text, nl=False)
 
 
@@ -603,7 +601,7 @@ def _write_atomically(path: str, text: str | Iterable[str]) -> None:
     except FileNotFoundError:
         info = None
     except OSError as failure:
-        raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from None
+        raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from failure
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise OutputError(path, "cannot write the report: is a directory")
     if info is not None and not stat.S_ISREG(info.st_mode):
@@ -623,7 +621,7 @@ def _write_through(path: str, data: Iterable[bytes]) -> None:
         fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as failure:
         reason = "no process is reading it" if failure.errno == errno.ENXIO else failure.strerror or str(failure)
-        raise OutputError(path, f"cannot write the report: {reason}") from None
+        raise OutputError(path, f"cannot write the report: {reason}") from failure
     try:
         os.set_blocking(fd, True)
         for chunk in data:
@@ -631,7 +629,7 @@ def _write_through(path: str, data: Iterable[bytes]) -> None:
             while view:
                 view = view[os.write(fd, view):]
     except OSError as failure:
-        raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from None
+        raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from failure
     finally:
         os.close(fd)
 
@@ -644,7 +642,7 @@ def _replace(path: str, target: str, data: Iterable[bytes], mode: int | None) ->
             handle, temporary = tempfile.mkstemp(prefix=os.path.basename(target) + ".", suffix=PARTIAL_SUFFIX,
                                                  dir=os.path.dirname(target))
         except OSError as failure:
-            raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from None
+            raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from failure
         try:
             with os.fdopen(handle, "wb") as out:
                 for chunk in data:
@@ -658,7 +656,7 @@ def _replace(path: str, target: str, data: Iterable[bytes], mode: int | None) ->
         except BaseException as failure:
             os.unlink(temporary)
             if isinstance(failure, OSError):
-                raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from None
+                raise OutputError(path, f"cannot write the report: {failure.strerror or failure}") from failure
             raise
 
 
@@ -722,8 +720,8 @@ def _month_option(value: str | None) -> str | None:
         return None
     try:
         return parse_month(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a month like 2027-01", param_hint="--from") from None
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a month like 2027-01", param_hint="--from") from exc
 
 
 @main.command("forecast")

@@ -31,7 +31,9 @@ from pkginspect.containers import SEPARATOR, Entry, Limits, Package, join, open_
 from pkginspect.containers.base import SNIFF_BYTES
 from pkginspect.containers.tree import NESTED_SUFFIXES
 from pkginspect.errors import PkgInspectError, wrong_type
+from pkginspect.metadata.compdb import is_hotpatch_compdb_name
 from pkginspect.numbers import parse_decimal
+from pkginspect.paths import base_name
 from pkginspect.regularfiles import is_regular, open_regular
 
 T = TypeVar("T")
@@ -323,10 +325,6 @@ def _hash(path: str) -> str:
     return digest.hexdigest()
 
 
-def _base(path: str) -> str:
-    return path.rpartition(SEPARATOR)[2].replace("\\", "/").rpartition("/")[2].lower()
-
-
 def _revision_file(entries: Mapping[str, Entry], prefix: str, folder: str, revision: int | None) -> str | None:
     if revision is None:
         return None
@@ -449,7 +447,9 @@ def _inspect(package: Package, components: bool, sha256: bool, deep: bool = Fals
     # WSUSSCAN: package.xml first, then only the revision files it names.
     wsus = extended_bundle = extended_leaf = localized = None
     inlined: list[md.PackageManifest] = []
-    wsus_prefix = next((e.path for e in top if e.container and _base(e.path) == "wsusscan.cab"), None)
+    wsus_prefix = next(
+        (e.path for e in top if e.container and base_name(e.path, nested=True).lower() == "wsusscan.cab"), None
+    )
     if wsus_prefix is not None:
         inner = next((p for p in entries if p.lower() == f"{wsus_prefix}!package.cab".lower()), None)
         prefix = inner or wsus_prefix
@@ -492,7 +492,9 @@ def _inspect(package: Package, components: bool, sha256: bool, deep: bool = Fals
         level = holder.count(SEPARATOR) + 1 if holder else 0
         if kinds[item.path] == "mum" and item.depth == level:
             holders.setdefault(holder, []).append(item.path)
-    holders = {h: mums for h, mums in holders.items() if any(_base(p) == "update.mum" for p in mums)}
+    holders = {
+        h: mums for h, mums in holders.items() if any(base_name(p, nested=True).lower() == "update.mum" for p in mums)
+    }
     matched = _match_inlined([*holders, *deferred], inlined)
     cbs: list[CbsPackage] = []
     conflicts: list[str] = []
@@ -513,7 +515,7 @@ def _inspect(package: Package, components: bool, sha256: bool, deep: bool = Fals
                 holder = within.path.rpartition(SEPARATOR)[0]
                 if kinds[within.path] == "mum" and holder.count(SEPARATOR) + 1 == within.depth:
                     holders.setdefault(holder, []).append(within.path)
-            if not any(_base(p) == "update.mum" for p in holders.get(path, [])):
+            if not any(base_name(p, nested=True).lower() == "update.mum" for p in holders.get(path, [])):
                 holders.pop(path, None)
     for holder in [h for h in ["", *(e.path for e in entries.values() if e.container)] if h in holders]:
         package_entry = _gather_cbs(reader, kinds, holder, holders[holder], matched.get(holder), components,
@@ -545,7 +547,7 @@ def _match_inlined(holders: Sequence[str], inlined: Sequence[md.PackageManifest]
     pairs: dict[str, md.PackageManifest] = {}
     for manifest in inlined:
         kb = manifest.identity.kb or md.kb_from_text(manifest.identifier)
-        named = [h for h in holders if kb is not None and md.kb_from_text(_base(h)) == kb]
+        named = [h for h in holders if kb is not None and md.kb_from_text(base_name(h, nested=True).lower()) == kb]
         if len(named) == 1 and named[0] not in pairs:
             pairs[named[0]] = manifest
     return pairs
@@ -563,7 +565,7 @@ def _gather_cbs(
     conflicts: list[str],
 ) -> CbsPackage | None:
     """One CBS package: its update.mum (or WSUSSCAN's copy), then only the sub-package .mum files needed."""
-    update = next(p for p in mums if _base(p) == "update.mum")
+    update = next(p for p in mums if base_name(p, nested=True).lower() == "update.mum")
     subs_paths = sorted(p for p in mums if p != update)
     manifests = [p for p, kind in kinds.items() if components and kind == "manifest"
                  and p.rpartition(SEPARATOR)[0] == holder]
@@ -727,7 +729,7 @@ def _assemble(
     # cumulative updates, whatever product the WSUS title names).
     family = products.candidates(target.value if target else None)
     product_fact = Fact(family, target.source if target else package.path) if family else None
-    markers = _hotpatch_markers(entries, title, compdbs)
+    markers = _hotpatch_markers(entries, title)
     return UpdatePackage(
         path=package.path,
         container=package.kind,
@@ -769,20 +771,12 @@ def _restart(primary: CbsPackage | None) -> Fact[str] | None:
     return Fact(strongest.value, strongest.source) if strongest.value else None
 
 
-def _hotpatch_markers(
-    entries: Mapping[str, Entry], title: Fact[str] | None, compdbs: tuple[md.CompDB, ...]
-) -> tuple[Fact[str], ...]:
+def _hotpatch_markers(entries: Mapping[str, Entry], title: Fact[str] | None) -> tuple[Fact[str], ...]:
     markers = [Fact("hotpatch package cabinet", p) for p in entries if _HOTPATCH_CAB.search(p)]
-    markers += [Fact("HotpatchCompDB", p) for p in entries if "hotpatchcompdb" in _base(p)]
+    markers += [Fact("HotpatchCompDB", p) for p in entries if is_hotpatch_compdb_name(p)]
     if title is not None and "hotpatch" in title.value.lower():
         markers.append(Fact("Hotpatch in the WSUS title", title.source))
-    seen: set[tuple[str, str]] = set()
-    unique = []
-    for marker in markers:
-        if (marker.value, marker.source) not in seen:
-            seen.add((marker.value, marker.source))
-            unique.append(marker)
-    return tuple(unique)
+    return tuple(dict.fromkeys(markers))  # each (value, source) once, first order kept
 
 
 def require_update_package(value: object, function: str, argument: str = "package") -> UpdatePackage:

@@ -21,10 +21,14 @@ def closest(word: str, choices: Iterable[object]) -> str | None:
     return close[0] if close else None
 
 
-def suggest(word: str, choices: Iterable[object]) -> str:
-    """`` (did you mean 'x'?)`` for the choice closest to ``word``, or an empty string when none is close."""
-    found = closest(word, choices)
+def hint(found: str | None) -> str:
+    """`` (did you mean 'x'?)`` naming ``found``, or an empty string when there is nothing to name."""
     return f" (did you mean {found!r}?)" if found else ""
 
 
-__all__ = ["closest", "suggest"]
+def suggest(word: str, choices: Iterable[object]) -> str:
+    """`` (did you mean 'x'?)`` for the choice closest to ``word``, or an empty string when none is close."""
+    return hint(closest(word, choices))
+
+
+__all__ = ["closest", "hint", "suggest"]

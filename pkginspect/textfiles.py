@@ -26,11 +26,11 @@ def read_text(
         with stream:
             data = stream.read(limit + 1)
     except NotRegularFile as failure:
-        raise error(name, f"is {failure.kind}, not {what}") from None
-    except FileNotFoundError:
-        raise error(name, "file not found") from None
+        raise error(name, f"is {failure.kind}, not {what}") from failure
+    except FileNotFoundError as exc:
+        raise error(name, "file not found") from exc
     except OSError as failure:
-        raise error(name, f"cannot read: {failure.strerror or failure}") from None
+        raise error(name, f"cannot read: {failure.strerror or failure}") from failure
     if len(data) > limit:
         raise error(name, f"too large: more than {limit} bytes for {what}")
     encoding = "utf-16" if utf16 and data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
@@ -38,7 +38,7 @@ def read_text(
         return data.decode(encoding)
     except UnicodeDecodeError as failure:
         label = "UTF-16" if encoding == "utf-16" else "UTF-8"
-        raise error(name, f"not {label} text (bad byte at offset {failure.start})") from None
+        raise error(name, f"not {label} text (bad byte at offset {failure.start})") from failure
 
 
 class CsvLineError(ValueError):
@@ -67,4 +67,4 @@ def commented_rows(text: str) -> Iterator[tuple[int, list[str]]]:
             if fields and any(field.strip() for field in fields):
                 yield line, fields
     except csv.Error as error:
-        raise CsvLineError(numbered[consumed][0] if consumed < len(numbered) else None, str(error)) from None
+        raise CsvLineError(numbered[consumed][0] if consumed < len(numbered) else None, str(error)) from error

@@ -57,6 +57,9 @@ def test_missing_member_and_limits_options(real_samples: Path, tmp_path: Path) -
     result = CliRunner().invoke(main, ["extract", sample, "nope.txt", "-d", str(tmp_path)])
     assert result.exit_code == 3
     assert "no member named 'nope.txt'" in result.stderr
+    close = CliRunner().invoke(main, ["extract", sample, "wsusscan.cb", "-d", str(tmp_path)])
+    assert close.exit_code == 3
+    assert "no member named 'wsusscan.cb' (did you mean 'WSUSSCAN.cab'?)" in close.stderr
     args = ["extract", sample, "WSUSSCAN.cab", "-d", str(tmp_path), "--max-member-size", "1K"]
     limited = CliRunner().invoke(main, args)
     assert limited.exit_code == 3

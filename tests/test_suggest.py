@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pkginspect.suggest import closest, suggest
+from pkginspect.suggest import closest, hint, suggest
 
 
 def test_a_misspelt_name_gets_the_closest_choice() -> None:
@@ -18,3 +18,8 @@ def test_a_name_inside_another_is_close() -> None:
 def test_nothing_close_is_no_hint() -> None:
     assert suggest("zzz", ("hotpatch", "lcu")) == ""
     assert suggest("anything", ()) == ""
+
+
+def test_hint_is_the_one_wording() -> None:
+    assert hint("WSUSSCAN.cab") == " (did you mean 'WSUSSCAN.cab'?)"
+    assert hint(None) == hint("") == ""

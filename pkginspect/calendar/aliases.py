@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 from pkginspect import products
 from pkginspect.calendar.model import KNOWN_PRODUCTS, PRODUCT_BUILDS
-from pkginspect.suggest import closest
+from pkginspect.suggest import closest, hint
 
 # Families whose hotpatch program has one calendar product whatever the build.
 _SERVER = {
@@ -46,5 +46,4 @@ def calendar_product(
 
 def suggest_product(name: str) -> str:
     """A ``" (did you mean 'x'?)"`` hint for an unknown calendar product name (a family alias first), or ``""``."""
-    found = calendar_product(name) or closest(name.strip(), KNOWN_PRODUCTS)
-    return f" (did you mean {found!r}?)" if found else ""
+    return hint(calendar_product(name) or closest(name.strip(), KNOWN_PRODUCTS))

@@ -4,7 +4,8 @@ This layer knows nothing of Windows Update; it turns package files into members 
 """
 
 from pkginspect.containers.base import Container, Member, sniff
-from pkginspect.containers.cab import CabFolder, CabHeader, CabinetReader
+from pkginspect.containers.cab import CabHeader, CabinetReader
+from pkginspect.containers.cabformat import CabFolder
 from pkginspect.containers.extract import Extracted, extract, sanitize
 from pkginspect.containers.limits import DEFAULT_LIMITS, Budget, Limits
 from pkginspect.containers.tree import SEPARATOR, Entry, Package, join, open_container, open_package

@@ -14,33 +14,15 @@ from datetime import datetime
 from typing import BinaryIO
 
 from pkginspect.containers import cabformat as fmt
+from pkginspect.containers import lzx
 from pkginspect.containers.base import Container, Member
+from pkginspect.containers.cabformat import CabFolder
 from pkginspect.containers.limits import Budget, exceeded
 from pkginspect.containers.streams import as_reader, read_exact, window
 from pkginspect.errors import CorruptContainerError, UnsupportedContainerError
 
 TABLE_CHUNK = 64 * 1024
 SIGNED_RESERVE_MAGIC = b"\x00\x00\x10\x00"
-
-
-@dataclass(frozen=True)
-class CabFolder:
-    """One CFFOLDER: a compressed stream of CFDATA blocks."""
-
-    index: int
-    data_offset: int
-    block_count: int
-    type_compress: int
-
-    @property
-    def method(self) -> int:
-        """The compression method (``cabformat.COMP_*``)."""
-        return self.type_compress & fmt.COMP_MASK
-
-    @property
-    def compression(self) -> str:
-        """Human name of the compression, e.g. ``lzx:21``."""
-        return fmt.compression_name(self.type_compress)
 
 
 @dataclass(frozen=True)
@@ -358,23 +340,34 @@ class CabinetReader(Container):
     def folder_output(self, folder: CabFolder, end: int, where: str) -> Iterator[bytes]:
         """The folder's uncompressed bytes from its start up to at least ``end``, charged to the budget."""
         if folder.method in (fmt.COMP_NONE, fmt.COMP_MSZIP):
-            blocks = self._decode_blocks(folder, end, where)
+            steps = self._decode_blocks(folder, end, where)
         elif folder.method == fmt.COMP_LZX:
-            from pkginspect.containers import lzx
-
-            blocks = lzx.decode_folder(self, folder, end, where)
+            steps = lzx.decode_folder(
+                self.read_at, folder, self.header.data_reserve, self.header.cabinet_size, end, where
+            )
         elif folder.method == fmt.COMP_QUANTUM:
             raise UnsupportedContainerError(where, f"unsupported compression {folder.compression} (Quantum)")
         else:
             raise UnsupportedContainerError(where, f"unsupported compression type {folder.type_compress:#06x}")
-        return blocks
+        return self._charged(folder, where, steps)
+
+    def _charged(self, folder: CabFolder, where: str, steps: Iterator[tuple[bytes, int]]) -> Iterator[bytes]:
+        """A codec's output, each chunk charged to the budget and checked against the expansion ratios."""
+        produced = 0
+        for out, consumed in steps:
+            produced += len(out)
+            self.budget.charge(where, len(out))
+            self.budget.check_ratio(where, produced, consumed)
+            self.check_folder_ratio(folder, where, len(out), consumed)
+            yield out
 
     def read_at(self, offset: int, count: int, what: str) -> bytes:
         """Read exactly ``count`` bytes at ``offset`` of the underlying stream."""
         self._stream.seek(offset)
         return read_exact(self._stream, count, self.source, what)
 
-    def _decode_blocks(self, folder: CabFolder, end: int, where: str) -> Iterator[bytes]:
+    def _decode_blocks(self, folder: CabFolder, end: int, where: str) -> Iterator[tuple[bytes, int]]:
+        """Stored or MSZIP blocks: each block's output with the compressed bytes read so far."""
         verify = self.budget.limits.verify_checksums
         reserve = self.header.data_reserve
         mszip = folder.method == fmt.COMP_MSZIP
@@ -406,10 +399,7 @@ class CabinetReader(Container):
                     )
                 out = payload
             produced += len(out)
-            self.budget.charge(where, len(out))
-            self.budget.check_ratio(where, produced, consumed)
-            self.check_folder_ratio(folder, where, len(out), consumed)
-            yield out
+            yield out, consumed
 
     def check_folder_ratio(self, folder: CabFolder, where: str, produced: int, consumed: int) -> None:
         """Add a decode step's output to the folder's total over every pass, and check its expansion ratio.

@@ -1,11 +1,12 @@
 """On-disk layout of Microsoft Cabinet files (MS-CAB 1.3): structures, constants and the CFDATA checksum.
 
-Only layout lives here; reading logic is in ``cab.py``.
+Only layout lives here; reading logic is in ``cab.py``, decoding in the codecs (``lzx.py``).
 """
 
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass
 
 SIGNATURE = b"MSCF"
 
@@ -114,3 +115,23 @@ def dos_datetime(date: int, time: int) -> tuple[int, int, int, int, int, int] | 
     if not (1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second < 60):
         return None
     return year, month, day, hour, minute, second
+
+
+@dataclass(frozen=True)
+class CabFolder:
+    """One CFFOLDER: a compressed stream of CFDATA blocks."""
+
+    index: int
+    data_offset: int
+    block_count: int
+    type_compress: int
+
+    @property
+    def method(self) -> int:
+        """The compression method (``COMP_*``)."""
+        return self.type_compress & COMP_MASK
+
+    @property
+    def compression(self) -> str:
+        """Human name of the compression, e.g. ``lzx:21``."""
+        return compression_name(self.type_compress)

@@ -152,8 +152,8 @@ class _Writer:
                         os.mkdir(part, dir_fd=fd)
                 try:
                     child = os.open(part, _DIRECTORY_FLAGS, dir_fd=fd)
-                except OSError:  # swapped for a link or a file since the check above
-                    raise ExtractionError(member, f"refusing to write through symbolic link {current}") from None
+                except OSError as exc:  # swapped for a link or a file since the check above
+                    raise ExtractionError(member, f"refusing to write through symbolic link {current}") from exc
                 os.close(fd)
                 fd = child
             name = parts[-1]
@@ -167,8 +167,8 @@ class _Writer:
                 os.unlink(name, dir_fd=fd)
             try:
                 out_fd = os.open(name, _FILE_FLAGS, 0o644, dir_fd=fd)
-            except FileExistsError:  # created (or linked) since the check above
-                raise ExtractionError(member, f"{final} already exists (use --overwrite to replace files)") from None
+            except FileExistsError as exc:  # created (or linked) since the check above
+                raise ExtractionError(member, f"{final} already exists (use --overwrite to replace files)") from exc
             written = 0
             try:
                 with os.fdopen(out_fd, "wb") as out:

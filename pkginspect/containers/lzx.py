@@ -3,20 +3,21 @@
 libarchive decodes whole cabinets, not folders, so we hand it a tiny synthetic cabinet: a header we
 write that declares one folder (the real folder's compression and block count) and one file spanning the
 folder's first ``end`` bytes, followed by the real CFDATA blocks streamed from the original file. The
-cabinet reader keeps its own tables, seeking and limits; libarchive only turns LZX blocks into bytes.
+cabinet reader keeps its own tables, seeking and limits; this codec only sees a ``read_at`` function and
+the folder's layout, and libarchive only turns LZX blocks into bytes.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
 
 from pkginspect.containers import cabformat as fmt
+from pkginspect.containers.cabformat import CabFolder
 from pkginspect.errors import CorruptContainerError, NativeLibraryError
 
-if TYPE_CHECKING:
-    from pkginspect.containers.cab import CabFolder, CabinetReader
+ReadAt = Callable[[int, int, str], bytes]
+"""Read exactly ``count`` bytes at ``offset`` of the cabinet: ``read_at(offset, count, what)``."""
 
 FEED_CHUNK = 256 * 1024
 OUTPUT_CHUNK = 256 * 1024
@@ -55,8 +56,8 @@ def synthetic_header(folder: CabFolder, data_reserve: int, end: int, data_size: 
 class _Feed(io.RawIOBase):
     """The synthetic header followed by the folder's blocks read from the real cabinet."""
 
-    def __init__(self, reader: CabinetReader, header: bytes, start: int, stop: int) -> None:
-        self._reader = reader
+    def __init__(self, read_at: ReadAt, header: bytes, start: int, stop: int) -> None:
+        self._read_at = read_at
         self._header = memoryview(header)
         self._position = start
         self._stop = stop
@@ -78,7 +79,7 @@ class _Feed(io.RawIOBase):
         if count <= 0:
             return 0
         try:
-            data = self._reader.read_at(self._position, count, "LZX folder data")
+            data = self._read_at(self._position, count, "LZX folder data")
         except BaseException as exc:  # handed back to decode_folder, never swallowed
             self.error = exc
             return 0
@@ -88,8 +89,13 @@ class _Feed(io.RawIOBase):
         return len(data)
 
 
-def decode_folder(reader: CabinetReader, folder: CabFolder, end: int, where: str) -> Iterator[bytes]:
-    """Yield the uncompressed bytes of an LZX folder from its start up to ``end``."""
+def decode_folder(
+    read_at: ReadAt, folder: CabFolder, data_reserve: int, cabinet_size: int, end: int, where: str
+) -> Iterator[tuple[bytes, int]]:
+    """Yield the uncompressed bytes of an LZX folder from its start up to ``end``.
+
+    Each chunk comes with the compressed bytes read so far, for the caller's expansion-ratio checks.
+    """
     _libarchive(where)
     import libarchive.exception
     import libarchive.read
@@ -101,20 +107,16 @@ def decode_folder(reader: CabinetReader, folder: CabFolder, end: int, where: str
             where, f"LZX folder {folder.index}: data ends at byte {end}, past the {most} bytes its "
             f"{folder.block_count} blocks can hold"
         )
-    stop = reader.header.cabinet_size
-    data_size = min(max(stop - folder.data_offset, 0), MAX_U32 - 512)
-    header = synthetic_header(folder, reader.header.data_reserve, end, data_size)
-    feed = _Feed(reader, header, folder.data_offset, stop)
+    data_size = min(max(cabinet_size - folder.data_offset, 0), MAX_U32 - 512)
+    header = synthetic_header(folder, data_reserve, end, data_size)
+    feed = _Feed(read_at, header, folder.data_offset, cabinet_size)
     produced = 0
     try:
         with libarchive.read.stream_reader(feed, format_name="cab", block_size=FEED_CHUNK) as archive:
             for entry in archive:
                 for chunk in entry.get_blocks(OUTPUT_CHUNK):
                     produced += len(chunk)
-                    reader.budget.charge(where, len(chunk))
-                    reader.budget.check_ratio(where, produced, feed.consumed)
-                    reader.check_folder_ratio(folder, where, len(chunk), feed.consumed)
-                    yield chunk
+                    yield chunk, feed.consumed
                 break
     except libarchive.exception.ArchiveError as exc:
         if feed.error is not None:

@@ -12,7 +12,6 @@ package never inflates payload folders. Any member can be opened as a container 
 
 from __future__ import annotations
 
-import difflib
 import io
 import os
 import shutil
@@ -27,9 +26,10 @@ from pkginspect.containers.cab import CabinetReader
 from pkginspect.containers.limits import Budget, Limits, exceeded
 from pkginspect.containers.streams import COPY_CHUNK, ReopeningStream
 from pkginspect.errors import ContainerError, MemberNotFoundError, PkgInspectError
+from pkginspect.paths import SEPARATOR
 from pkginspect.regularfiles import NotRegularFile, open_regular
+from pkginspect.suggest import closest, hint
 
-SEPARATOR = "!"
 NESTED_SUFFIXES = (".cab", ".msu", ".wim", ".esd")
 MAX_OPEN_NESTED = 32
 """Nested readers kept open at once; beyond that the least recently used one without open children is
@@ -65,9 +65,9 @@ def open_container(path: str | os.PathLike[str], budget: Budget | None = None) -
         stream, info = open_regular(source)  # a FIFO or device is refused, never read or waited on
     except NotRegularFile as exc:
         what = "a directory, not a package file" if exc.kind == "a directory" else f"{exc.kind}, not a regular file"
-        raise PkgInspectError(source, f"is {what}") from None
-    except FileNotFoundError:
-        raise PkgInspectError(source, "no such file") from None
+        raise PkgInspectError(source, f"is {what}") from exc
+    except FileNotFoundError as exc:
+        raise PkgInspectError(source, "no such file") from exc
     except OSError as exc:
         raise PkgInspectError(source, f"cannot read: {exc.strerror}") from exc
     budget = budget or Budget()
@@ -209,9 +209,8 @@ class Package:
             member = by_name.get(head)
             if member is not None and not member.is_dir:
                 return container, member, "/".join(parts[cut:])
-        close = difflib.get_close_matches(wanted, list(by_name), n=1)
-        hint = f" (did you mean {by_name[close[0]].name!r}?)" if close else ""
-        raise MemberNotFoundError(container.source, f"no member named {level!r}{hint}")
+        close = closest(wanted, by_name)
+        raise MemberNotFoundError(container.source, f"no member named {level!r}{hint(close and by_name[close].name)}")
 
     def _open_nested(self, parent: Container, member: Member, source: str) -> Container:
         head = self._head(parent, member)

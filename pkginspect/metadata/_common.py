@@ -241,7 +241,3 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
-def member_basename(source: str) -> str:
-    """Return the last path component of a member path (``a.msu!x.cab!core/12`` → ``12``), any separator."""
-    tail = source.rsplit("!", 1)[-1].replace("\\", "/")
-    return tail.rstrip("/").rsplit("/", 1)[-1]

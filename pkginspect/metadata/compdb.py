@@ -10,7 +10,6 @@ from pkginspect.metadata._common import (
     Attributes,
     Data,
     UnknownElement,
-    member_basename,
     parse_int,
     to_jsonable,
 )
@@ -27,6 +26,7 @@ from pkginspect.metadata.xmlsafe import (
     parse_xml,
     unknown,
 )
+from pkginspect.paths import base_name
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -157,11 +157,18 @@ def parse_compdb(data: Data, source: str, *, limits: XmlLimits = DEFAULT_LIMITS)
     )
 
 
+def is_hotpatch_compdb_name(path: str) -> bool:
+    """Whether a member is named as a hotpatch CompDB (``HotpatchCompDB_KB….xml`` or the ``….xml.cab`` holding it).
+
+    The one name test: the CompDB parser's file-name marker and the package's ``HotpatchCompDB`` marker.
+    """
+    return "hotpatchcompdb" in base_name(path, nested=True).lower()
+
+
 def _hotpatch_markers(source: str, root_attributes: Attributes, tags: list[tuple[str, str]]) -> tuple[str, ...]:
     markers: list[str] = []
-    file_name = member_basename(source)
-    if "hotpatch" in file_name.lower():
-        markers.append(f"file name {file_name}")
+    if is_hotpatch_compdb_name(source):
+        markers.append(f"file name {base_name(source, nested=True)}")
     markers.extend(f"attribute {key}={value}" for key, value in root_attributes.items() if "hotpatch" in value.lower())
     markers.extend(f"tag {name}={value}" for name, value in tags if "hotpatch" in f"{name} {value}".lower())
     return tuple(markers)

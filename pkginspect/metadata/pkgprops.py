@@ -182,7 +182,7 @@ def _decode(raw: bytes, source: str) -> str:
     except UnicodeDecodeError as error:
         name = {"utf-8": "UTF-8", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}[encoding]
         bad = body[error.start : error.start + 1].hex()
-        raise MetadataError(source, f"not valid {name} text (byte 0x{bad} at offset {error.start})") from None
+        raise MetadataError(source, f"not valid {name} text (byte 0x{bad} at offset {error.start})") from error
     if "\x00" in text:
         raise MetadataError(source, "unexpected NUL character (UTF-16 text without a byte-order mark?)")
     return text

@@ -20,6 +20,7 @@ from pkginspect.metadata.xmlsafe import (
     parse_xml,
     unknown,
 )
+from pkginspect.paths import base_name
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -37,7 +38,7 @@ class UnattendPackage:
         """The last component of ``source_location`` (``Windows6.1-KB4538483-x64.CAB``), or None."""
         if not self.source_location:
             return None
-        return self.source_location.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or None
+        return base_name(self.source_location) or None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ from pkginspect.metadata._common import (
     Data,
     UnknownElement,
     kb_from_text,
-    member_basename,
     parse_bool,
     parse_datetime,
     parse_int,
@@ -37,6 +36,7 @@ from pkginspect.metadata.xmlsafe import (
     unknown,
 )
 from pkginspect.numbers import is_decimal, parse_decimal
+from pkginspect.paths import base_name
 
 #: Well-known Windows Update ``UpdateClassification`` category ids (lowercase) → English names. All but
 #: Upgrades match the localized titles of the classification revisions inside a real sample's WSUSSCAN.cab
@@ -68,7 +68,7 @@ def classification_name(guid: str | None) -> str | None:
 
 
 def _revision_from_source(source: str) -> int | None:
-    name = member_basename(source)
+    name = base_name(source, nested=True)
     return parse_decimal(name) if is_decimal(name) else None
 
 

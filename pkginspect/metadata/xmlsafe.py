@@ -94,7 +94,7 @@ def parse_xml(data: Data, source: str, *, fragment: bool = False, limits: XmlLim
     try:
         root = etree.fromstring(text.encode("utf-8"), parser)
     except etree.XMLSyntaxError as error:
-        raise MetadataError(source, f"invalid XML: {_syntax_message(error)}") from None
+        raise MetadataError(source, f"invalid XML: {_syntax_message(error)}") from error
     if root is None:  # pragma: no cover - lxml raises for empty input, kept as a guard
         raise MetadataError(source, "invalid XML: no root element")
     _check_depth(root, source, limits, wrapper=fragment)
@@ -141,12 +141,12 @@ def _strict(raw: bytes, encoding: str, source: str) -> str:
         return raw.decode(encoding)
     except UnicodeError as error:
         if not isinstance(error, UnicodeDecodeError):  # pragma: no cover - allowed codecs raise only this
-            raise MetadataError(source, f"invalid XML: not valid {encoding} text") from None
+            raise MetadataError(source, f"invalid XML: not valid {encoding} text") from error
         bad = raw[error.start : error.start + 1].hex()
         name = "UTF-8" if encoding.replace("_", "-") in ("utf-8", "utf8") else encoding.upper()
         raise MetadataError(
             source, f"invalid XML: not valid {name} text (byte 0x{bad} at offset {error.start})"
-        ) from None
+        ) from error
 
 
 def _check_depth(root: Element, source: str, limits: XmlLimits, *, wrapper: bool) -> None:

@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator, Sequence
 
 from pkginspect.batch import AuditResult, DecisionMatrix
+from pkginspect.paths import base_name
 from pkginspect.rules.decide import Decision
 
 COLUMNS = ("machine", "package", "kb", "kind", "confidence", "verdict", "rule", "reasons", "missing", "path",
@@ -21,11 +22,6 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _cell(text: str) -> str:
     # A cell a spreadsheet would run as a formula is kept as text (OWASP "CSV injection").
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-def file_name(path: str) -> str:
-    """The last component of a package path (``/`` and backslash both separate)."""
-    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 BATCH = 2000
@@ -49,7 +45,7 @@ def _row(decision: Decision, confidence: dict[str, str], stale: dict[str, str]) 
     rule = decision.reasons[0].rule if decision.reasons else ""
     return [
         decision.machine,
-        file_name(decision.package),
+        base_name(decision.package),
         f"KB{decision.kb}" if decision.kb is not None else "",
         decision.kind,
         confidence.get(decision.package, ""),

@@ -6,10 +6,11 @@ import html
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from pkginspect.batch import VERDICT_ORDER, AuditResult, DecisionMatrix
+from pkginspect.batch import AuditResult, DecisionMatrix
 from pkginspect.calendar import Calendar, Release
 from pkginspect.classification import Classification, stale_warnings
-from pkginspect.reports.audit_csv import file_name, ordered_decisions
+from pkginspect.paths import base_name
+from pkginspect.reports.audit_csv import ordered_decisions
 from pkginspect.reports.audit_markdown import (
     counts,
     error_text,
@@ -22,21 +23,22 @@ from pkginspect.reports.audit_markdown import (
 )
 from pkginspect.reports.calendar import CELLS, LEGEND, MONTH_NAMES, NO_DATA, OOB_MARK
 from pkginspect.rules.decide import Decision
+from pkginspect.types import VERDICT_ORDER, Verdict
 
 SHORT_LABELS: Mapping[str, str] = {
-    "reboot-required": "restart",
-    "reboot-possible": "may restart",
-    "unknown": "unknown",
-    "no-reboot": "no restart",
-    "not-applicable": "n/a",
+    Verdict.REBOOT_REQUIRED: "restart",
+    Verdict.REBOOT_POSSIBLE: "may restart",
+    Verdict.UNKNOWN: "unknown",
+    Verdict.NO_REBOOT: "no restart",
+    Verdict.NOT_APPLICABLE: "n/a",
 }
 """The verdict words shown in matrix cells (the colour is never the only sign)."""
 MEANINGS: Mapping[str, str] = {
-    "reboot-required": "installing it restarts the machine",
-    "reboot-possible": "the package may ask for a restart",
-    "unknown": "facts are missing to decide",
-    "no-reboot": "installs without a restart (hotpatch)",
-    "not-applicable": "not for this machine, or already installed",
+    Verdict.REBOOT_REQUIRED: "installing it restarts the machine",
+    Verdict.REBOOT_POSSIBLE: "the package may ask for a restart",
+    Verdict.UNKNOWN: "facts are missing to decide",
+    Verdict.NO_REBOOT: "installs without a restart (hotpatch)",
+    Verdict.NOT_APPLICABLE: "not for this machine, or already installed",
 }
 """What each verdict means, for the legend."""
 HEAT = ("#eef0f3", "#f5b3b0", "#e0605a", "#b3261e", "#7f1711")
@@ -162,7 +164,7 @@ def _machine_facts(machine: object) -> str:
 
 
 def _header(result: AuditResult) -> list[str]:
-    restarting = len({d.machine for d in result.decisions if d.verdict == "reboot-required"})
+    restarting = len({d.machine for d in result.decisions if d.verdict == Verdict.REBOOT_REQUIRED})
     return [
         "<header>",
         "<h1>Update audit: which machines restart?</h1>",
@@ -216,7 +218,7 @@ def _matrix(result: AuditResult, labels: Mapping[str, str], decisions: Sequence[
             if decision is None:
                 row.append('<td class="v-unknown">–</td>')
                 continue
-            restarts += decision.verdict == "reboot-required"
+            restarts += decision.verdict == Verdict.REBOOT_REQUIRED
             side = " end" if column >= half and column > 0 else ""
             verdict = decision.verdict
             row.append(
@@ -226,7 +228,7 @@ def _matrix(result: AuditResult, labels: Mapping[str, str], decisions: Sequence[
                 f"({_e(decision.kind)}): {_verdict_tag(verdict)}</p>{_reasons(decision)}</div></details></td>")
         row.append(f'<td class="num">{restarts}</td></tr>')
         lines.append("".join(row))
-    per_package = Counter(d.package for d in decisions if d.verdict == "reboot-required")
+    per_package = Counter(d.package for d in decisions if d.verdict == Verdict.REBOOT_REQUIRED)
     footer = "".join(f'<td class="num">{per_package[p.path]}</td>' for p in result.packages)
     total = sum(per_package.values())
     lines += ["</tbody>", f'<tfoot><tr><th class="machine" scope="row">Restarts per package</th>{footer}'
@@ -278,7 +280,7 @@ def _grouped_matrix(result: AuditResult, labels: Mapping[str, str],
         cells = [f'<tr><th class="machine" scope="row">{_e(label_text)}</th>']
         for column, decision in enumerate(row):
             verdict = decision.verdict
-            if verdict == "reboot-required":
+            if verdict == Verdict.REBOOT_REQUIRED:
                 per_package[decision.package] += len(names)
             side = " end" if column >= half and column > 0 else ""
             cells.append(
@@ -286,7 +288,7 @@ def _grouped_matrix(result: AuditResult, labels: Mapping[str, str],
                 f'{_e(SHORT_LABELS.get(verdict, verdict))}</summary>'
                 f'<div class="why{side}"><p><strong>{len(names)} machines</strong> × {_e(labels[decision.package])} '
                 f"({_e(decision.kind)}): {_verdict_tag(verdict)}</p>{_reasons(decision)}</div></details></td>")
-        cells.append(f'<td class="num">{sum(d.verdict == "reboot-required" for d in row)}</td></tr>')
+        cells.append(f'<td class="num">{sum(d.verdict == Verdict.REBOOT_REQUIRED for d in row)}</td></tr>')
         lines.append("".join(cells))
     footer = "".join(f'<td class="num">{per_package[p.path]}</td>' for p in result.packages)
     lines += ["</tbody>", f'<tfoot><tr><th class="machine" scope="row">Restarts per package</th>{footer}'
@@ -295,7 +297,7 @@ def _grouped_matrix(result: AuditResult, labels: Mapping[str, str],
 
 
 def _grouped_restarts(labels: Mapping[str, str], groups: list[tuple[list[str], list[Decision]]]) -> list[str]:
-    restarting = [(names, [d for d in row if d.verdict == "reboot-required"]) for names, row in groups]
+    restarting = [(names, [d for d in row if d.verdict == Verdict.REBOOT_REQUIRED]) for names, row in groups]
     restarting = [(names, chosen) for names, chosen in restarting if chosen]
     count = sum(len(names) for names, _ in restarting)
     lines = ['<section id="restarts">', f"<h2>Machines that will restart ({count})</h2>"]
@@ -307,7 +309,7 @@ def _grouped_restarts(labels: Mapping[str, str], groups: list[tuple[list[str], l
         for names, chosen in restarting:
             head = f'<th scope="row" rowspan="{len(chosen)}">{_e(_group_label(names))}</th>'
             for n, d in enumerate(chosen):
-                package = _e(labels.get(d.package, file_name(d.package)))
+                package = _e(labels.get(d.package, base_name(d.package)))
                 rule = _e(d.reasons[0].rule if d.reasons else "-")
                 lines.append(f'<tr>{head if n == 0 else ""}<td class="nw">{package}</td>'
                              f'<td class="nw">{_e(d.kind)}</td><td>{_e(first_reason(d))}</td>'
@@ -318,21 +320,21 @@ def _grouped_restarts(labels: Mapping[str, str], groups: list[tuple[list[str], l
 
 def _grouped_unknowns(result: AuditResult, labels: Mapping[str, str],
                       groups: list[tuple[list[str], list[Decision]]]) -> list[str]:
-    unknown = [(names, d) for names, row in groups for d in row if d.verdict == "unknown"]
-    lines = ['<section id="unknown">', f"<h2>Unknown verdicts ({result.totals()['unknown']})</h2>"]
+    unknown = [(names, d) for names, row in groups for d in row if d.verdict == Verdict.UNKNOWN]
+    lines = ['<section id="unknown">', f"<h2>Unknown verdicts ({result.totals()[Verdict.UNKNOWN]})</h2>"]
     if not unknown:
         return [*lines, "<p>None: every decision had the facts it needed.</p>", "</section>"]
     lines += ["<table>", "<thead><tr><th>Machines</th><th>Package</th><th>Missing facts</th><th>First reason</th>"
               "</tr></thead>", "<tbody>"]
     for names, d in unknown:
         missing = ", ".join(f"<code>{_e(m)}</code>" for m in d.missing) or "none named"
-        lines.append(f"<tr><td>{_e(_group_label(names))}</td><td>{_e(labels.get(d.package, file_name(d.package)))}"
+        lines.append(f"<tr><td>{_e(_group_label(names))}</td><td>{_e(labels.get(d.package, base_name(d.package)))}"
                      f"</td><td>{missing}</td><td>{_e(first_reason(d))}</td></tr>")
     return [*lines, "</tbody></table>", "</section>"]
 
 
 def _restarts(result: AuditResult, decisions: Sequence[Decision], labels: Mapping[str, str]) -> list[str]:
-    chosen = [d for d in decisions if d.verdict == "reboot-required"]
+    chosen = [d for d in decisions if d.verdict == Verdict.REBOOT_REQUIRED]
     machines = {str(getattr(m, "name", "")): m for m in result.machines}
     count = len({d.machine for d in chosen})
     lines = ['<section id="restarts">', f"<h2>Machines that will restart ({count})</h2>"]
@@ -348,7 +350,7 @@ def _restarts(result: AuditResult, decisions: Sequence[Decision], labels: Mappin
         head = (f'<th scope="row" rowspan="{len(items)}">{_e(name)}'
                 + (f' <span class="small">{_e(context)}</span>' if context else "") + "</th>")
         for n, d in enumerate(items):
-            package = _e(labels.get(d.package, file_name(d.package)))
+            package = _e(labels.get(d.package, base_name(d.package)))
             rule = _e(d.reasons[0].rule if d.reasons else "-")
             lines.append(f'<tr>{head if n == 0 else ""}<td class="nw">{package}</td><td class="nw">{_e(d.kind)}</td>'
                          f'<td>{_e(first_reason(d))}</td><td class="nw"><code>{rule}</code></td></tr>')
@@ -356,21 +358,21 @@ def _restarts(result: AuditResult, decisions: Sequence[Decision], labels: Mappin
 
 
 def _possible(result: AuditResult, decisions: Sequence[Decision], labels: Mapping[str, str]) -> list[str]:
-    count = len({d.machine for d in decisions if d.verdict == "reboot-possible"})
-    groups = grouped_by_reason(decisions, "reboot-possible", result.packages)
+    count = len({d.machine for d in decisions if d.verdict == Verdict.REBOOT_POSSIBLE})
+    groups = grouped_by_reason(decisions, Verdict.REBOOT_POSSIBLE, result.packages)
     lines = ['<section id="possible">', f"<h2>Machines that may restart ({count})</h2>"]
     if not groups:
         return [*lines, "<p>None.</p>", "</section>"]
     lines.append('<ul class="plain">')
     for path, rule, message, machines in groups:
-        lines.append(f"<li>{_e(labels.get(path, file_name(path)))}, {len(machines)} machine"
+        lines.append(f"<li>{_e(labels.get(path, base_name(path)))}, {len(machines)} machine"
                      f"{'s' if len(machines) != 1 else ''}: {_e(message)} <code>{_e(rule)}</code><br>"
                      f'<span class="small">{_e(", ".join(machines))}</span></li>')
     return [*lines, "</ul>", "</section>"]
 
 
 def _unknowns(decisions: Sequence[Decision], labels: Mapping[str, str]) -> list[str]:
-    chosen = [d for d in decisions if d.verdict == "unknown"]
+    chosen = [d for d in decisions if d.verdict == Verdict.UNKNOWN]
     lines = ['<section id="unknown">', f"<h2>Unknown verdicts ({len(chosen)})</h2>"]
     if not chosen:
         return [*lines, "<p>None: every decision had the facts it needed.</p>", "</section>"]
@@ -378,7 +380,7 @@ def _unknowns(decisions: Sequence[Decision], labels: Mapping[str, str]) -> list[
               "</tr></thead>", "<tbody>"]
     for d in chosen:
         missing = ", ".join(f"<code>{_e(m)}</code>" for m in d.missing) or "none named"
-        lines.append(f"<tr><td>{_e(d.machine)}</td><td>{_e(labels.get(d.package, file_name(d.package)))}</td>"
+        lines.append(f"<tr><td>{_e(d.machine)}</td><td>{_e(labels.get(d.package, base_name(d.package)))}</td>"
                      f"<td>{missing}</td><td>{_e(first_reason(d))}</td></tr>")
     return [*lines, "</tbody></table>", "</section>"]
 

@@ -10,13 +10,17 @@ from collections.abc import Iterator, Sequence
 
 from pkginspect.batch import AuditResult, DecisionMatrix
 from pkginspect.classification import stale_warnings
-from pkginspect.reports.audit_csv import file_name, ordered_decisions
+from pkginspect.paths import base_name
+from pkginspect.reports.audit_csv import ordered_decisions
 from pkginspect.reports.audit_markdown import error_text, reason_facts
 from pkginspect.rules.decide import Decision
+from pkginspect.types import Verdict
 
 ERRORS_SUITE = "pkginspect.package-errors"
 """Name (and class name) of the suite that lists the packages that could not be read."""
-OUTCOMES = {"reboot-required": "failure", "unknown": "error", "not-applicable": "skipped"}
+OUTCOMES: dict[str, str] = {
+    Verdict.REBOOT_REQUIRED: "failure", Verdict.UNKNOWN: "error", Verdict.NOT_APPLICABLE: "skipped"
+}
 """Verdict → the JUnit element that marks its test case; other verdicts pass."""
 
 # Characters XML 1.0 does not allow, even escaped.
@@ -45,7 +49,7 @@ def _details(decision: Decision) -> str:
 
 
 def _message(decision: Decision) -> str:
-    if decision.verdict == "unknown":
+    if decision.verdict == Verdict.UNKNOWN:
         return _one_line(f"unknown: missing facts {', '.join(decision.missing) or '(none named)'}")
     reason = decision.reasons[0].message if decision.reasons else "no reason recorded"
     return _one_line(reason)
@@ -57,10 +61,10 @@ def _case_names(result: AuditResult) -> dict[str, str]:
         kbs = {path: kb for path, kb, _ in decisions.packages} if decisions.machines else {}
     else:
         kbs = {d.package: d.kb for d in decisions}
-    files = Counter(file_name(path) for path in kbs)
+    files = Counter(base_name(path) for path in kbs)
     names = {}
     for path, kb in kbs.items():
-        shown = file_name(path) if files[file_name(path)] == 1 else path
+        shown = base_name(path) if files[base_name(path)] == 1 else path
         names[path] = f"KB{kb} {shown}" if kb is not None else shown
     return names
 

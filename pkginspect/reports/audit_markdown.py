@@ -7,27 +7,29 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from pkginspect.batch import VERDICT_ORDER, AuditResult, DecisionMatrix, PackageFailure
+from pkginspect.batch import AuditResult, DecisionMatrix, PackageFailure
 from pkginspect.classification import stale_warnings
 from pkginspect.package import UpdatePackage
-from pkginspect.reports.audit_csv import BATCH, file_name, ordered_decisions
+from pkginspect.paths import base_name
+from pkginspect.reports.audit_csv import BATCH, ordered_decisions
 from pkginspect.rules.decide import Decision
 from pkginspect.rules.engine import Reason
+from pkginspect.types import VERDICT_ORDER, Verdict
 
 VERDICT_LABELS: Mapping[str, str] = {
-    "reboot-required": "reboot required",
-    "reboot-possible": "reboot possible",
-    "unknown": "unknown",
-    "no-reboot": "no reboot",
-    "not-applicable": "not applicable",
+    Verdict.REBOOT_REQUIRED: "reboot required",
+    Verdict.REBOOT_POSSIBLE: "reboot possible",
+    Verdict.UNKNOWN: "unknown",
+    Verdict.NO_REBOOT: "no reboot",
+    Verdict.NOT_APPLICABLE: "not applicable",
 }
 """Each verdict in plain words."""
 VERDICT_GLYPHS: Mapping[str, str] = {
-    "reboot-required": "R",
-    "reboot-possible": "R?",
-    "unknown": "?",
-    "no-reboot": "OK",
-    "not-applicable": "–",
+    Verdict.REBOOT_REQUIRED: "R",
+    Verdict.REBOOT_POSSIBLE: "R?",
+    Verdict.UNKNOWN: "?",
+    Verdict.NO_REBOOT: "OK",
+    Verdict.NOT_APPLICABLE: "–",
 }
 """Each verdict as a short mark for matrices (always shown with a legend)."""
 
@@ -66,7 +68,7 @@ def package_labels(packages: Sequence[UpdatePackage]) -> dict[str, str]:
     """
     by_kb: dict[str, list[UpdatePackage]] = {}
     for package in packages:
-        kb = f"KB{package.kb.value}" if package.kb else file_name(package.path)
+        kb = f"KB{package.kb.value}" if package.kb else base_name(package.path)
         by_kb.setdefault(kb, []).append(package)
     labels: dict[str, str] = {}
     for kb, group in by_kb.items():
@@ -76,7 +78,7 @@ def package_labels(packages: Sequence[UpdatePackage]) -> dict[str, str]:
         arches = [str(p.architecture.value) if p.architecture else "" for p in group]
         unique = len(set(arches)) == len(arches) and all(arches)
         for package, arch in zip(group, arches, strict=True):
-            labels[package.path] = f"{kb} {arch}" if unique else f"{kb} {file_name(package.path)}"
+            labels[package.path] = f"{kb} {arch}" if unique else f"{kb} {base_name(package.path)}"
     return labels
 
 
@@ -152,12 +154,12 @@ def _totals(result: AuditResult) -> list[str]:
 
 def _required_per_package(decisions: Sequence[Decision]) -> Counter[str]:
     if not isinstance(decisions, DecisionMatrix):
-        return Counter(d.package for d in decisions if d.verdict == "reboot-required")
+        return Counter(d.package for d in decisions if d.verdict == Verdict.REBOOT_REQUIRED)
     uses = Counter(decisions.machine_rows)
     counts: Counter[str] = Counter()
     for number, row in enumerate(decisions.rows):
         for (path, _, _), outcome in zip(decisions.packages, row, strict=True):
-            if outcome.verdict == "reboot-required":
+            if outcome.verdict == Verdict.REBOOT_REQUIRED:
                 counts[path] += uses[number]
     return counts
 
@@ -201,12 +203,14 @@ def _matrix(result: AuditResult, labels: Mapping[str, str], decisions: Sequence[
         yield from ["## Machines × packages", "", "Nothing to show: no machines or no packages."]
         return
     header = ["Machine", *(text(labels[p.path]) for p in result.packages), "Restarts"]
-    legend = " · ".join(f"{'**R**' if v == 'reboot-required' else text(glyph(v))} {label(v)}" for v in VERDICT_ORDER)
+    legend = " · ".join(
+        f"{'**R**' if v == Verdict.REBOOT_REQUIRED else text(glyph(v))} {label(v)}" for v in VERDICT_ORDER
+    )
     yield from ["## Machines × packages", "", f"Legend: {legend}", ""]
     yield from _table(header, [], "l" + "c" * len(result.packages) + "r")
     for name, verdicts in _verdict_rows(result, decisions):
-        marks = [f"**{glyph(v)}**" if v == "reboot-required" else text(glyph(v)) for v in verdicts]
-        yield "| " + " | ".join([text(name), *marks, str(verdicts.count("reboot-required"))]) + " |"
+        marks = [f"**{glyph(v)}**" if v == Verdict.REBOOT_REQUIRED else text(glyph(v)) for v in verdicts]
+        yield "| " + " | ".join([text(name), *marks, str(verdicts.count(Verdict.REBOOT_REQUIRED))]) + " |"
 
 
 def _machines_with(decisions: Sequence[Decision], verdict: str) -> int:
@@ -218,32 +222,32 @@ def _machines_with(decisions: Sequence[Decision], verdict: str) -> int:
 
 def _restarts(result: AuditResult, decisions: Sequence[Decision], labels: Mapping[str, str]) -> Iterator[str]:
     machines = {str(getattr(m, "name", "")): m for m in result.machines}
-    count = _machines_with(decisions, "reboot-required")
+    count = _machines_with(decisions, Verdict.REBOOT_REQUIRED)
     yield from [f"## Machines that will restart ({count})", ""]
     if not count:
         yield "None."
         return
     current = None
     for decision in decisions:
-        if decision.verdict != "reboot-required":
+        if decision.verdict != Verdict.REBOOT_REQUIRED:
             continue
         if decision.machine != current:
             current = decision.machine
             context = machine_summary(machines.get(current))
             yield f"- **{text(current)}**" + (f" ({text(context)})" if context else "")
-        name = text(labels.get(decision.package, file_name(decision.package)))
+        name = text(labels.get(decision.package, base_name(decision.package)))
         rule = decision.reasons[0].rule if decision.reasons else "-"
         yield f"  - {name} ({text(decision.kind)}): {text(first_reason(decision))} {code(rule)}"
 
 
 def _possible(result: AuditResult, decisions: Sequence[Decision], labels: Mapping[str, str]) -> list[str]:
-    count = _machines_with(decisions, "reboot-possible")
-    groups = grouped_by_reason(decisions, "reboot-possible", result.packages)
+    count = _machines_with(decisions, Verdict.REBOOT_POSSIBLE)
+    groups = grouped_by_reason(decisions, Verdict.REBOOT_POSSIBLE, result.packages)
     lines = [f"## Machines that may restart ({count})", ""]
     if not groups:
         return [*lines, "None."]
     for path, rule, message, machines in groups:
-        name = text(labels.get(path, file_name(path)))
+        name = text(labels.get(path, base_name(path)))
         lines.append(f"- {name}, {len(machines)} machine{'s' if len(machines) != 1 else ''}: {text(message)} "
                      f"{code(rule)}")
         lines.append(f"  - {text(', '.join(machines))}")
@@ -251,15 +255,15 @@ def _possible(result: AuditResult, decisions: Sequence[Decision], labels: Mappin
 
 
 def _unknowns(result: AuditResult, decisions: Sequence[Decision], labels: Mapping[str, str]) -> Iterator[str]:
-    count = result.totals()["unknown"]
+    count = result.totals()[Verdict.UNKNOWN]
     yield from [f"## Unknown verdicts ({count})", ""]
     if not count:
         yield "None: every decision had the facts it needed."
         return
     for decision in decisions:
-        if decision.verdict != "unknown":
+        if decision.verdict != Verdict.UNKNOWN:
             continue
-        name = text(labels.get(decision.package, file_name(decision.package)))
+        name = text(labels.get(decision.package, base_name(decision.package)))
         missing = ", ".join(code(fact) for fact in decision.missing) or "none named"
         yield f"- **{text(decision.machine)}** × {name}: missing {missing}"
 

@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from pkginspect.paths import base_name
 from pkginspect.rules.decide import Decision
 
 SCHEMA_ID = "https://pkginspect.invalid/schemas/check.schema.json"
-
-
-def _name(path: str) -> str:
-    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def check_text(decisions: Sequence[Decision], errors: Sequence[tuple[str, str]], explain: bool = False,
@@ -20,7 +17,7 @@ def check_text(decisions: Sequence[Decision], errors: Sequence[tuple[str, str]],
 
     ``warnings`` (a stale calendar, see ``classification.stale_warnings``) are listed after the decisions.
     """
-    rows = [(d.machine, _name(d.package), f"KB{d.kb}" if d.kb else "KB?", d.kind, d.verdict) for d in decisions]
+    rows = [(d.machine, base_name(d.package), f"KB{d.kb}" if d.kb else "KB?", d.kind, d.verdict) for d in decisions]
     widths = [max([len(r[i]) for r in rows] + [0]) for i in range(4)]
     lines = []
     for decision, row in zip(decisions, rows, strict=True):

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 
 from pkginspect.classification import Classification
+from pkginspect.paths import base_name
 
 SCHEMA_ID = "https://pkginspect.invalid/schemas/classify.schema.json"
 
@@ -14,7 +15,7 @@ def classify_text(results: Sequence[Classification], errors: Sequence[tuple[str,
     """One block per package: kind, product, month, baseline, confidence, the deciding rule, the evidence."""
     blocks = []
     for item in results:
-        name = item.package.replace("\\", "/").rsplit("/", 1)[-1]
+        name = base_name(item.package)
         kb = f"KB{item.kb}" if item.kb else "KB?"
         lines = [f"{name}  {kb}  {item.kind}  ({item.confidence} confidence, rule: {item.rule})"]
         lines.append(f"  product {item.product or '-'}, month {item.month or '-'}, build {item.build or '-'}, "

@@ -86,9 +86,9 @@ the decisions are never all held at once."""
 def _chosen(format: ReportFormat | str) -> ReportFormat:
     try:
         return ReportFormat(format)
-    except ValueError:
+    except ValueError as exc:
         choices = ", ".join(member.value for member in ReportFormat)
-        raise ValueError(f"unknown report format {str(format)!r} (choose one of {choices})") from None
+        raise ValueError(f"unknown report format {str(format)!r} (choose one of {choices})") from exc
 
 
 def formatter(format: ReportFormat | str) -> Formatter:

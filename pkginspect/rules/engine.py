@@ -17,7 +17,6 @@ disables them (``enabled = false``); ``before``/``after`` place a new rule relat
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
@@ -36,6 +35,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 from pkginspect.errors import RuleError
 from pkginspect.rules.symbols import DERIVED_NEEDS, SYMBOLS, Missing
+from pkginspect.suggest import suggest
 from pkginspect.textfiles import read_text
 
 if sys.version_info >= (3, 11):
@@ -262,9 +262,7 @@ def _compile(entry: Mapping[str, Any], where: str) -> Rule:
     here = f"rule '{rule_id}'"
     for key in entry:
         if key not in RULE_KEYS:
-            close = difflib.get_close_matches(key, RULE_KEYS, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise RuleError(where, f"{here}: unknown key '{key}'{hint}")
+            raise RuleError(where, f"{here}: unknown key '{key}'{suggest(key, RULE_KEYS)}")
     when, verdict, message = entry.get("when"), entry.get("verdict"), entry.get("message", "")
     if not isinstance(when, str) or not when.strip():
         raise RuleError(where, f"{here}: 'when' must be a condition (a non-empty string)")
@@ -281,25 +279,23 @@ def _compile(entry: Mapping[str, Any], where: str) -> Rule:
         raise RuleError(where, f"{here}: condition nested more than {MAX_CONDITION_NESTING} levels deep")
     try:
         compiled = rule_engine.Rule(when, context=_CONTEXT)
-    except RecursionError:
-        raise RuleError(where, f"{here}: condition nested too deeply") from None
+    except RecursionError as exc:
+        raise RuleError(where, f"{here}: condition nested too deeply") from exc
     except rule_engine.SymbolResolutionError as error:
-        hint = f" (did you mean '{error.suggestion}'?)" if getattr(error, "suggestion", None) else ""
-        raise RuleError(where, f"{here}: unknown fact '{error.symbol_name}'{hint}") from None
+        name = error.symbol_name
+        raise RuleError(where, f"{here}: unknown fact '{name}'{suggest(name, SYMBOLS)}") from error
     except rule_engine.RuleSyntaxError as error:
-        raise RuleError(where, f"{here}: invalid condition: {error.message}") from None
+        raise RuleError(where, f"{here}: invalid condition: {error.message}") from error
     except rule_engine.EngineError as error:
-        raise RuleError(where, f"{here}: invalid condition: {getattr(error, 'message', error)}") from None
+        raise RuleError(where, f"{here}: invalid condition: {getattr(error, 'message', error)}") from error
     _check_regexes(compiled, here, where)
     try:
         names = _placeholders(message)
     except ValueError as error:
-        raise RuleError(where, f"{here}: invalid message: {error}") from None
+        raise RuleError(where, f"{here}: invalid message: {error}") from error
     for name in names:
         if name not in SYMBOLS:
-            close = difflib.get_close_matches(name, SYMBOLS, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise RuleError(where, f"{here}: message names unknown fact '{name}'{hint}")
+            raise RuleError(where, f"{here}: message names unknown fact '{name}'{suggest(name, SYMBOLS)}")
     return Rule(rule_id, when, verdict, message, bool(entry.get("final", True)), where,
                 str(entry.get("description", "")), compiled)
 
@@ -311,7 +307,7 @@ def _read(path: str | os.PathLike[str] | None, text: str | None = None) -> tuple
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise RuleError(name, f"invalid TOML: {error}") from None
+        raise RuleError(name, f"invalid TOML: {error}") from error
     extra = [key for key in document if key != "rule"]
     if extra:
         raise RuleError(name, f"unknown top-level key '{extra[0]}' (rules are [[rule]] tables)")
@@ -351,7 +347,7 @@ class Ruleset:
             except (rule_engine.EngineError, ArithmeticError, LookupError, TypeError, ValueError,
                     RecursionError) as failure:
                 text = str(getattr(failure, "message", None) or failure)[:200]
-                raise RuleError(rule.source, f"rule '{rule.id}': cannot evaluate its condition: {text}") from None
+                raise RuleError(rule.source, f"rule '{rule.id}': cannot evaluate its condition: {text}") from failure
             except Missing as absent:
                 if trace is not None:
                     trace.extend((name, values.get(name)) for name in recorder.used)

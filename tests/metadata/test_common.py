@@ -11,7 +11,6 @@ import pytest
 from pkginspect.errors import MetadataError
 from pkginspect.metadata import AssemblyIdentity, Attributes, kb_from_text, parse_version
 from pkginspect.metadata._common import (
-    member_basename,
     parse_bool,
     parse_datetime,
     parse_int,
@@ -81,7 +80,6 @@ def test_small_parsers() -> None:
     assert parse_datetime("2010-12-22T11:50:28.7219992") == dt.datetime(2010, 12, 22, 11, 50, 28, 721999)
     assert parse_datetime("2010-12-22T11:50:28.5") == dt.datetime(2010, 12, 22, 11, 50, 28, 500000)
     assert parse_datetime("yesterday") is None
-    assert member_basename("a.msu!WSUSSCAN.cab!package.cab!localized\\en\\2859") == "2859"
 
 
 def test_to_jsonable() -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from pkginspect.errors import MetadataError
 from pkginspect.metadata import parse_compdb
+from pkginspect.metadata.compdb import is_hotpatch_compdb_name
 
 LCU = b"""<?xml version="1.0" encoding="utf-8"?>
 <CompDB xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
@@ -90,6 +91,10 @@ def test_hotpatch_markers() -> None:
     )
     assert by_content.hotpatch_markers == ("attribute Name=Hotpatch", "tag Kind=HotPatch")
     assert by_content.to_dict()["is_hotpatch"] is True
+    # One name test (is_hotpatch_compdb_name) for the parser and the package marker: "Hotpatch" alone is not it.
+    assert parse_compdb(b'<CompDB Type="Update"/>', "agg.cab!Hotpatch_Notes_CompDB.xml").hotpatch_markers == ()
+    assert is_hotpatch_compdb_name("a.msu!AggregatedMetadata.cab!HotpatchCompDB_KB5037848.xml.cab")
+    assert not is_hotpatch_compdb_name("a.msu!Windows11.0-KB5037848-Hotpatch-x64.cab")
 
 
 def test_wrapped_compdb_is_found() -> None:

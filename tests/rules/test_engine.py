@@ -76,6 +76,8 @@ message = "{name}: restart anyway"
     [
         ("[[rule]]\nid='a'\nwhen=\"vbss == 'x'\"\nverdict='no-reboot'",
          "rule 'a': unknown fact 'vbss' (did you mean 'vbs'?)"),
+        ("[[rule]]\nid='a'\nwhen=\"vbs_status == 'x'\"\nverdict='no-reboot'",
+         "rule 'a': unknown fact 'vbs_status' (did you mean 'vbs'?)"),  # suggest.py's containment rule
         ("[[rule]]\nid='a'\nwhen=\"vbs ==\"\nverdict='no-reboot'", "rule 'a': invalid condition"),
         ("[[rule]]\nid='a'\nwhen=\"vbs < 5\"\nverdict='no-reboot'", "rule 'a': invalid condition: data type mismatch"),
         ("[[rule]]\nid='a'\nwhen=\"vbs == 'x'\"\nverdict='maybe'", "rule 'a': verdict 'maybe' is not one of"),
