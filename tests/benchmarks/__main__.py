@@ -242,6 +242,45 @@ def case_audit_50k(work: Path, _big: Path) -> list[tuple[str, list[str]]]:
                             "--format", "json", "--jobs", "2", "-o", str(work / "audit.json")])]
 
 
+def _lzx_wim(work: Path, name: str, files: int, size: int) -> Path:
+    """An LZX WIM (wimlib's default 32 KiB chunks, not solid) of ``files`` generated payloads of ``size`` bytes."""
+    wim = work / name
+    if not wim.exists():
+        from fixtures.payload import payload_chunks
+
+        source = work / f"{name}-source"
+        source.mkdir(exist_ok=True)
+        for index in range(files):
+            with open(source / f"payload{index}.bin", "wb") as out:
+                for chunk in payload_chunks(index, size):
+                    out.write(chunk)
+        subprocess.run(["wimlib-imagex", "capture", str(source), str(wim), "--compress=lzx"], check=True,
+                       capture_output=True)
+        shutil.rmtree(source)
+    return wim
+
+
+def _read_jobs(wim: Path, member: str) -> list[tuple[str, list[str]]]:
+    # The third row extracts to a file as pkginspect's reader does internally (to a private temporary
+    # folder): its difference to --to-stdout is what streaming without a temporary copy could save at most.
+    return [
+        ("pkginspect", [PY, "-m", "tests.benchmarks.wimread", str(wim), member]),
+        ("wimlib-imagex --to-stdout", ["wimlib-imagex", "extract", str(wim), "1", f"/{member}", "--to-stdout"]),
+        ("wimlib-imagex --dest-dir", ["wimlib-imagex", "extract", str(wim), "1", f"/{member}",
+                                      f"--dest-dir={_out(Path(wim).parent, 'wim-read')}"]),
+    ]
+
+
+def case_wim_read(work: Path, _big: Path) -> list[tuple[str, list[str]]]:
+    """Read one 64 MiB member of an LZX WIM (4 x 64 MiB) to a pipe (library read vs --to-stdout)."""
+    return _read_jobs(_lzx_wim(work, "read64.wim", 4, 64 << 20), "payload3.bin")
+
+
+def case_wim_read_256(work: Path, _big: Path) -> list[tuple[str, list[str]]]:
+    """Read one 256 MiB member of an LZX WIM (1 x 256 MiB) to a pipe (library read vs --to-stdout)."""
+    return _read_jobs(_lzx_wim(work, "read256.wim", 1, 256 << 20), "payload0.bin")
+
+
 SIZE = ["1G"]
 BASELINE: list[str] = []
 
@@ -283,6 +322,8 @@ CASES: dict[str, tuple[str, Case]] = {
     "lzx": ("", case_lzx),
     "nested": ("", case_nested),
     "wim": ("", case_wim),
+    "wim-read": ("", case_wim_read),
+    "wim-read-256": ("", case_wim_read_256),
     "inspect": ("separate", case_inspect),
     "help": ("", case_help),
     "check": ("", case_check),

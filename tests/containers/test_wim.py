@@ -90,3 +90,15 @@ def test_missing_wimlib_names_the_package(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(ctypes, "CDLL", refuse)
     with pytest.raises(NativeLibraryError, match=r"needs wimlib.*apt-get install libwim15"):
         open_package(path)
+
+
+def test_benchmark_reader_copies_the_member_to_stdout(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    from tests.benchmarks import wimread
+
+    path = capture(tmp_path, "--compress=lzx")
+    assert wimread.main(["wimread", str(path), "sub/text.txt"]) == 0
+    assert capsysbinary.readouterr().out == CONTENT["sub/text.txt"]
+    with pytest.raises(SystemExit, match=r"no member 'missing\.bin'"):
+        wimread.main(["wimread", str(path), "missing.bin"])
