@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from pkginspect.calendar import Calendar, bundled_calendar
 from pkginspect.classification import Classification, classify, classify_batch
 from pkginspect.machines.facts import require_machine
 from pkginspect.package import UpdatePackage, require_update_package
-from pkginspect.rules.engine import Outcome, Reason, Ruleset, load_ruleset
+from pkginspect.rules.engine import Outcome, Reason, Rule, Ruleset, load_ruleset
 from pkginspect.rules.symbols import Context, machine_values, package_values
 from pkginspect.types import Verdict
 
@@ -64,21 +65,26 @@ class Evaluator:
 
     Rule evaluation is a function of the (symbol, value) pairs it reads, in order. Each package keeps a trie
     of those sequences: a node is the next symbol read, an edge one of its values, a leaf the outcome. A
-    machine whose values follow a known path gets that outcome after reading only the symbols on it.
+    machine whose values follow a known path gets that outcome after reading only the symbols on it. Outcomes
+    share equal reasons (one object each), and each rule's condition is memoised the same way
+    (:class:`ConditionMemo`), so a new path runs no rule-engine expression twice for the same values.
     """
 
     def __init__(self, calendar: Calendar | None = None, ruleset: Ruleset | None = None) -> None:
         self.calendar = calendar or bundled_calendar()
         self.ruleset = ruleset or default_ruleset()
-        self._packages: dict[int, tuple[dict[str, Any], dict[Any, Any], dict[Any, Any]]] = {}
+        self._packages: dict[int, tuple[dict[str, Any], dict[Any, Any], list[Any]]] = {}
         self._machines: dict[int, tuple[Any, dict[str, Any]]] = {}
+        self._missing: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._reasons: dict[Reason, Reason] = {}
+        self._conditions = ConditionMemo()
 
     def _package(self, package: UpdatePackage, classification: Classification) -> tuple[
-        dict[str, Any], dict[Any, Any], dict[Any, Any]
+        dict[str, Any], dict[Any, Any], list[Any]
     ]:
         key = id(classification)
         if key not in self._packages:
-            self._packages[key] = (_plain(package_values(package, classification)), {}, {})
+            self._packages[key] = (_plain(package_values(package, classification)), {}, [None])
         return self._packages[key]
 
     def _machine(self, machine: Any) -> dict[str, Any]:
@@ -90,23 +96,38 @@ class Evaluator:
 
     def outcome(self, package: UpdatePackage, classification: Classification, machine: Any) -> Outcome:
         """The rules' outcome for one machine × package."""
-        values, chains, trie = self._package(package, classification)
-        context = Context(self._machine(machine), values, self.calendar, chains)
-        node: dict[Any, Any] = trie
-        while "outcome" not in node:
-            symbol = node.get("symbol")
-            if symbol is None:
-                break
-            following = node["edges"].get(context.get(symbol), _MISS)
-            if following is _MISS:
-                break
-            node = following
-        else:
-            return node["outcome"]
+        values, chains, root = self._package(package, classification)
+        machine_facts = self._machine(machine)
+        context = Context(machine_facts, values, self.calendar, chains)
+        node = root[0]
+        try:
+            # A node is (symbol, {value: next node}); a leaf is an Outcome. Symbols resolve as in Context.
+            while type(node) is tuple:
+                symbol = node[0]
+                value = machine_facts.get(symbol, _MISS)
+                if value is _MISS:
+                    value = values.get(symbol, _MISS)
+                    if value is _MISS:
+                        value = context.get(symbol)
+                node = node[1].get(value)
+        except TypeError:  # an unhashable value: evaluate without the memo
+            node = None
+        if node is not None:
+            return cast(Outcome, node)
         trace: list[tuple[str, Any]] = []
-        outcome = self.ruleset.evaluate(context, trace)
-        _insert(trie, trace, outcome)
+        outcome = self._intern(self.ruleset.evaluate(context, trace, self._conditions.matches))
+        with contextlib.suppress(TypeError):
+            _add_path(root, trace, outcome)
         return outcome
+
+    def _intern(self, outcome: Outcome) -> Outcome:
+        # Equal reasons become one object. The outcome itself stays one per memo path: reports number outcomes
+        # by identity, and merging equal ones would renumber them.
+        try:
+            reasons = tuple(self._reasons.setdefault(reason, reason) for reason in outcome.reasons)
+        except TypeError:  # a fact value that cannot be hashed: keep the outcome as it is
+            return outcome
+        return Outcome(outcome.verdict, reasons, self._missing.setdefault(outcome.missing, outcome.missing))
 
     def decide(self, package: UpdatePackage, classification: Classification, machine: Any) -> Decision:
         """The decision for one machine × package."""
@@ -120,7 +141,8 @@ class Evaluator:
 _MISS = object()
 
 
-def _insert(trie: dict[Any, Any], trace: list[tuple[str, Any]], outcome: Outcome) -> None:
+def _insert(trie: dict[Any, Any], trace: list[tuple[str, Any]], outcome: Any) -> None:
+    """Add ``trace`` → ``outcome`` to a trie of dict nodes (``symbol``, ``edges``, ``outcome``): the forecast's."""
     node = trie
     for symbol, value in trace:
         if "outcome" in node:
@@ -130,6 +152,63 @@ def _insert(trie: dict[Any, Any], trace: list[tuple[str, Any]], outcome: Outcome
         node = node.setdefault("edges", {}).setdefault(value, {})
     if "symbol" not in node:
         node["outcome"] = outcome
+
+
+def _add_path(root: list[Any], trace: list[tuple[str, Any]], outcome: Any) -> None:
+    """Add the path ``trace`` → ``outcome`` (an Outcome, or a condition's bool) to the trie at ``root[0]``."""
+    holder: Any = root
+    slot: Any = 0
+    for symbol, value in trace:
+        node = holder[slot]
+        if node is None:
+            node = holder[slot] = (symbol, {})
+        elif type(node) is not tuple or node[0] != symbol:
+            return  # cannot happen for deterministic rules; never cache an inconsistent path
+        holder, slot = node[1], value
+        if slot not in holder:
+            holder[slot] = None
+    if holder[slot] is None:
+        holder[slot] = outcome
+
+
+class ConditionMemo:
+    """Rule conditions memoised by the (symbol, value) pairs they read, in order: one trie per rule.
+
+    ``matches`` stands in for ``rule.compiled.matches(recorder)`` in :meth:`Ruleset.evaluate`: it walks the
+    rule's trie reading the same symbols the condition would (recording them as read), and runs the
+    condition only off the known paths. An unknown value (None) always runs the condition, which then raises
+    ``Missing`` naming what is missing.
+    """
+
+    def __init__(self) -> None:
+        self._roots: dict[int, list[Any]] = {}
+
+    def matches(self, rule: Rule, recorder: Any) -> bool:
+        """Whether ``rule``'s condition holds for ``recorder.values``; the symbols read go to ``recorder.used``."""
+        root = self._roots.get(id(rule))
+        if root is None:
+            root = self._roots[id(rule)] = [None, rule]  # the rule kept referenced: its id stays unique
+        values, used = recorder.values, recorder.used
+        start = len(used)
+        node = root[0]
+        try:
+            while type(node) is tuple:
+                symbol = node[0]
+                value = values.get(symbol)
+                if value is None:
+                    break
+                used.append(symbol)
+                node = node[1].get(value)
+        except TypeError:
+            node = None
+        if type(node) is bool:
+            return node
+        del used[start:]
+        fired = bool(rule.compiled.matches(recorder))  # raises Missing on an unknown value: nothing memoised
+        trace = [(name, values.get(name)) for name in used[start:]]
+        with contextlib.suppress(TypeError):
+            _add_path(root, trace, fired)
+        return fired
 
 
 def evaluate(

@@ -21,7 +21,7 @@ import difflib
 import os
 import string
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -190,12 +190,14 @@ class Ruleset:
         """Rule ids in evaluation order."""
         return tuple(rule.id for rule in self.rules)
 
-    def evaluate(self, values: Mapping[str, Any], trace: list[tuple[str, Any]] | None = None) -> Outcome:
+    def evaluate(self, values: Mapping[str, Any], trace: list[tuple[str, Any]] | None = None,
+                 matches: Callable[[Rule, Any], bool] | None = None) -> Outcome:
         """Run the rules over one context of symbol values (None = unknown); see the module docstring.
 
         ``values`` may compute symbols lazily and offer ``explain(name)`` (the facts to name when a symbol is
         unknown) and ``dependencies(name)``. When ``trace`` is given, every (symbol, value) the outcome depends
         on is appended to it, in reading order: evaluation is a function of that sequence alone.
+        ``matches(rule, recorder)`` stands in for ``rule.compiled.matches(recorder)`` (a memo of conditions).
         """
         verdict: str | None = None
         reasons: list[Reason] = []
@@ -205,7 +207,7 @@ class Ruleset:
                 continue
             recorder = _Recorder(values)
             try:
-                fired = rule.compiled.matches(recorder)
+                fired = matches(rule, recorder) if matches else rule.compiled.matches(recorder)
             except Missing as absent:
                 if trace is not None:
                     trace.extend((name, values.get(name)) for name in recorder.used)
