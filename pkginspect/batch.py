@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import re
 import signal
 import threading
 from array import array
@@ -31,9 +30,8 @@ from pkginspect.containers import Limits
 from pkginspect.errors import LimitExceededError, PkgInspectError, wrong_type
 from pkginspect.machines.facts import require_machine
 from pkginspect.package import UpdatePackage, find_packages, inspect
-from pkginspect.rules.decide import Decision, Evaluator
+from pkginspect.rules.decide import Decision, Evaluator, machine_profile, reads_name
 from pkginspect.rules.engine import Outcome, Ruleset
-from pkginspect.rules.symbols import machine_values
 
 VERDICT_ORDER = ("reboot-required", "reboot-possible", "unknown", "no-reboot", "not-applicable")
 Progress = Callable[[int, int, str], None]
@@ -301,10 +299,10 @@ def decision_matrix(
     rows: list[tuple[Outcome, ...]] = []
     known: dict[tuple[int, ...], int] = {}
     profiles: dict[Any, int] = {}
-    by_facts = not _rules_use_name(evaluator)
+    by_facts = not reads_name(evaluator.ruleset)
     machine_rows: list[int] = []
     for machine in machines:
-        profile = _profile(machine) if by_facts else None
+        profile = machine_profile(machine) if by_facts else None
         number = profiles.get(profile) if profile is not None else None
         if number is None:
             row = tuple(evaluator.outcome(package, classification, machine) for package, classification in pairs)
@@ -319,25 +317,6 @@ def decision_matrix(
     names = [getattr(m, "name", None) or "machine" for m in machines]
     described = [(p.path, p.kb.value if p.kb else None, c.kind) for p, c in pairs]
     return DecisionMatrix(names, described, rows, machine_rows)
-
-
-_NAME = re.compile(r"\bname\b")
-
-
-def _rules_use_name(evaluator: Evaluator) -> bool:
-    return any(_NAME.search(rule.when) or _NAME.search(rule.message) for rule in evaluator.ruleset.rules)
-
-
-def _profile(machine: Any) -> Any:
-    """The machine's facts but its name, hashable; None when a value cannot be hashed (no sharing then)."""
-    values = machine_values(machine)
-    values.pop("name", None)
-    key = tuple(sorted(values.items()))
-    try:
-        hash(key)
-    except TypeError:
-        return None
-    return (type(machine), key)
 
 
 def audit(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -101,7 +102,7 @@ class Evaluator:
         context = Context(machine_facts, values, self.calendar, chains)
         node = root[0]
         try:
-            # A node is (symbol, {value: next node}); a leaf is an Outcome. Symbols resolve as in Context.
+            # Nodes as _add_path makes them; a leaf is an Outcome. Symbols resolve as in Context.
             while type(node) is tuple:
                 symbol = node[0]
                 value = machine_facts.get(symbol, _MISS)
@@ -109,7 +110,7 @@ class Evaluator:
                     value = values.get(symbol, _MISS)
                     if value is _MISS:
                         value = context.get(symbol)
-                node = node[1].get(value)
+                node = (node[2] if node[1] == value else None) if len(node) == 3 else node[1].get(value)
         except TypeError:  # an unhashable value: evaluate without the memo
             node = None
         if node is not None:
@@ -154,21 +155,44 @@ def _insert(trie: dict[Any, Any], trace: list[tuple[str, Any]], outcome: Any) ->
         node["outcome"] = outcome
 
 
-def _add_path(root: list[Any], trace: list[tuple[str, Any]], outcome: Any) -> None:
-    """Add the path ``trace`` → ``outcome`` (an Outcome, or a condition's bool) to the trie at ``root[0]``."""
-    holder: Any = root
-    slot: Any = 0
-    for symbol, value in trace:
-        node = holder[slot]
+def _chain(trace: list[tuple[str, Any]], start: int, leaf: Any) -> Any:
+    node = leaf
+    for symbol, value in reversed(trace[start:]):
+        node = (symbol, value, node)
+    return node
+
+
+def _add_path(root: list[Any], trace: list[tuple[str, Any]], leaf: Any) -> None:
+    """Add the path ``trace`` → ``leaf`` (an Outcome, or a condition's bool) to the trie at ``root[0]``.
+
+    A node with one edge is ``(symbol, value, next node)``, one with more ``(symbol, {value: next node})``:
+    most paths share a prefix and then run alone to their leaf, and a tuple is a fraction of a dict's size.
+    """
+    passed: list[tuple[Any, ...]] = []
+    node = root[0]
+    depth = 0
+    while True:
         if node is None:
-            node = holder[slot] = (symbol, {})
-        elif type(node) is not tuple or node[0] != symbol:
-            return  # cannot happen for deterministic rules; never cache an inconsistent path
-        holder, slot = node[1], value
-        if slot not in holder:
-            holder[slot] = None
-    if holder[slot] is None:
-        holder[slot] = outcome
+            new = _chain(trace, depth, leaf)
+            break
+        if depth == len(trace) or type(node) is not tuple or node[0] != trace[depth][0]:
+            return  # known already, or an inconsistent path (cannot happen for deterministic rules)
+        value = trace[depth][1]
+        if len(node) == 3 and node[1] != value:
+            new = (node[0], {node[1]: node[2], value: _chain(trace, depth + 1, leaf)})
+            break
+        passed.append(node)
+        node = node[2] if len(node) == 3 else node[1].get(value)
+        depth += 1
+    # ``new`` takes the place of the node at ``depth``; one-edge nodes above it are rebuilt up to a dict.
+    while passed:
+        parent = passed.pop()
+        depth -= 1
+        if len(parent) == 2:
+            parent[1][trace[depth][1]] = new
+            return
+        new = (parent[0], parent[1], new)
+    root[0] = new
 
 
 class ConditionMemo:
@@ -198,7 +222,7 @@ class ConditionMemo:
                 if value is None:
                     break
                 used.append(symbol)
-                node = node[1].get(value)
+                node = (node[2] if node[1] == value else None) if len(node) == 3 else node[1].get(value)
         except TypeError:
             node = None
         if type(node) is bool:
@@ -241,8 +265,44 @@ def evaluate_all(
         require_machine(machine, "evaluate_all", "machines[]")
     evaluator = Evaluator(calendar, ruleset)
     classifications = classify_batch(packages, evaluator.calendar)
-    return [
-        evaluator.decide(package, classification, machine)
-        for machine in machines
-        for package, classification in zip(packages, classifications, strict=True)
-    ]
+    pairs = list(zip(packages, classifications, strict=True))
+    described = [(package.path, package.kb.value if package.kb else None, classification.kind)
+                 for package, classification in pairs]
+    verdicts = {verdict.value: verdict for verdict in Verdict}
+    by_facts = not reads_name(evaluator.ruleset)
+    rows: dict[Any, tuple[Outcome, ...]] = {}
+    decisions: list[Decision] = []
+    for machine in machines:
+        profile = machine_profile(machine) if by_facts else None
+        row = rows.get(profile) if profile is not None else None
+        if row is None:
+            row = tuple(evaluator.outcome(package, classification, machine) for package, classification in pairs)
+            if profile is not None:
+                rows[profile] = row
+        name = getattr(machine, "name", None) or "machine"
+        decisions += [
+            Decision(name, path, kb, kind, verdicts.get(outcome.verdict) or Verdict(outcome.verdict), outcome.reasons,
+                     outcome.missing)
+            for (path, kb, kind), outcome in zip(described, row, strict=True)
+        ]
+    return decisions
+
+
+_NAME = re.compile(r"\bname\b")
+
+
+def reads_name(ruleset: Ruleset) -> bool:
+    """Whether a rule's condition or message may read the machine's name (else equal facts, equal outcomes)."""
+    return any(_NAME.search(rule.when) or _NAME.search(rule.message) for rule in ruleset.rules)
+
+
+def machine_profile(machine: Any) -> Any:
+    """The machine's facts but its name, hashable; None when a value cannot be hashed (no sharing then)."""
+    values = machine_values(machine)
+    values.pop("name", None)
+    key = tuple(sorted(values.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return (type(machine), key)
