@@ -178,25 +178,45 @@ class OutcomeTable:
     are written once each instead of once per machine and package.
     """
 
-    def __init__(self, encode: Callable[[dict[str, Any]], str] | None = None) -> None:
+    def __init__(self, encode: Callable[[dict[str, Any]], str] | None = None, *, deferred: bool = False) -> None:
         self.index: dict[tuple[int, str, tuple[str, ...]], int] = {}
         self.outcomes: list[Any] = []
-        """Each outcome as a dict, or as the text ``encode`` made of it (a fraction of a dict's memory)."""
+        """Each outcome as a dict, as the text ``encode`` made of it, or (``deferred``) as its
+        ``(verdict, reasons, missing)`` until :meth:`texts` encodes it: the objects are the evaluator's,
+        so keeping them costs nothing, where their text is the largest part of a big report's memory."""
         self._encode = encode
+        self._deferred = deferred and encode is not None
         self._keep: list[Any] = []  # the reasons tuples whose ids are keys
 
-    def decision_dict(self, decision: Decision) -> dict[str, Any]:
-        """The decision as JSON-able data naming its outcome's number."""
-        key = (id(decision.reasons), decision.verdict, decision.missing)
+    def number(self, verdict: str, reasons: tuple[Any, ...], missing: tuple[str, ...]) -> int:
+        """The number of the outcome (verdict, reasons, missing), numbering it when new."""
+        key = (id(reasons), verdict, missing)
         number = self.index.get(key)
         if number is None:
             number = self.index[key] = len(self.outcomes)
-            self._keep.append(decision.reasons)
-            outcome = {"verdict": decision.verdict, "reasons": [r.to_dict() for r in decision.reasons],
-                       "missing": list(decision.missing)}
+            if self._deferred:
+                self.outcomes.append((verdict, reasons, missing))
+                return number
+            self._keep.append(reasons)
+            outcome = _outcome_dict(verdict, reasons, missing)
             self.outcomes.append(self._encode(outcome) if self._encode else outcome)
+        return number
+
+    def texts(self) -> Iterator[str]:
+        """Each outcome's text (``encode``), in number order."""
+        assert self._encode is not None
+        for outcome in self.outcomes:
+            yield self._encode(_outcome_dict(*outcome)) if self._deferred else outcome
+
+    def decision_dict(self, decision: Decision) -> dict[str, Any]:
+        """The decision as JSON-able data naming its outcome's number."""
+        number = self.number(decision.verdict, decision.reasons, decision.missing)
         return {"machine": decision.machine, "package": decision.package, "kb": decision.kb,
                 "kind": decision.kind, "verdict": decision.verdict, "outcome": number}
+
+
+def _outcome_dict(verdict: str, reasons: tuple[Any, ...], missing: tuple[str, ...]) -> dict[str, Any]:
+    return {"verdict": verdict, "reasons": [r.to_dict() for r in reasons], "missing": list(missing)}
 
 
 def _machine_dict(machine: Any) -> dict[str, Any]:
