@@ -142,8 +142,12 @@ class AuditResult:
                 row[month] += 1
         return table
 
-    def head_dict(self) -> dict[str, Any]:
-        """The parts of :meth:`to_dict` before the decisions (small: no decision in them)."""
+    def head_dict(self, machines: bool = True) -> dict[str, Any]:
+        """The parts of :meth:`to_dict` before the decisions (no decision in them).
+
+        ``machines=False`` leaves out the last of them, the machines: a large fleet's are written piece by piece
+        (:meth:`machine_dicts`).
+        """
         by_path = {c.package: c for c in self.classifications}
         return {
             "generated": self.generated,
@@ -152,8 +156,12 @@ class AuditResult:
             "packages": [
                 {**p.to_dict(members=False), "classified": by_path[p.path].to_dict()} for p in self.packages
             ],
-            "machines": [_machine_dict(m) for m in self.machines],
+            **({"machines": list(self.machine_dicts())} if machines else {}),
         }
+
+    def machine_dicts(self) -> Iterator[dict[str, Any]]:
+        """Each machine's facts as plain data, in audit order."""
+        return map(_machine_dict, self.machines)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data (validates against ``schemas/audit.schema.json``)."""

@@ -44,8 +44,11 @@ def _decision_texts(result: AuditResult, table: OutcomeTable) -> Iterator[str]:
 
 def audit_json_chunks(result: AuditResult) -> Iterator[str]:
     """:func:`audit_json` in pieces: the head, then the decisions a few thousand at a time, then the outcomes."""
-    head = _dump({"$schema": SCHEMA_ID, **result.head_dict()})
-    yield head[:-1] + ',"decisions":['
+    head = _dump({"$schema": SCHEMA_ID, **result.head_dict(machines=False)})
+    yield head[:-1] + ',"machines":['
+    for text in _batches(map(_dump, result.machine_dicts())):
+        yield text
+    yield '],"decisions":['
     table = OutcomeTable(encode=_dump, deferred=True)
     for text in _batches(_decision_texts(result, table)):
         yield text

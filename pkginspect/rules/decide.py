@@ -75,7 +75,7 @@ class Evaluator:
         self.calendar = calendar or bundled_calendar()
         self.ruleset = ruleset or default_ruleset()
         self._packages: dict[int, tuple[dict[str, Any], dict[Any, Any], list[Any]]] = {}
-        self._machines: dict[int, tuple[Any, dict[str, Any]]] = {}
+        self._last_machine: tuple[Any, dict[str, Any]] = (None, {})
         self._missing: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._reasons: dict[Reason, Reason] = {}
         self._conditions = ConditionMemo()
@@ -89,11 +89,11 @@ class Evaluator:
         return self._packages[key]
 
     def _machine(self, machine: Any) -> dict[str, Any]:
-        # Keyed by identity; the machine is kept referenced so its id cannot be reused while cached.
-        cached = self._machines.get(id(machine))
-        if cached is None or cached[0] is not machine:
-            cached = self._machines[id(machine)] = (machine, machine_values(machine))
-        return cached[1]
+        # Only the last machine's values are kept: callers go machine by machine, and a fleet's worth of
+        # value dicts would be most of an audit's memory.
+        if self._last_machine[0] is not machine:
+            self._last_machine = (machine, machine_values(machine))
+        return self._last_machine[1]
 
     def outcome(self, package: UpdatePackage, classification: Classification, machine: Any) -> Outcome:
         """The rules' outcome for one machine × package."""
