@@ -20,7 +20,9 @@ def check_text(decisions: Sequence[Decision], errors: Sequence[tuple[str, str]],
 
     ``warnings`` (a stale calendar, see ``classification.stale_warnings``) are listed after the decisions.
     """
-    rows = [(d.machine, _name(d.package), f"KB{d.kb}" if d.kb else "KB?", d.kind, d.verdict) for d in decisions]
+    names: dict[str, str] = {}
+    rows = [(d.machine, names.get(d.package) or names.setdefault(d.package, _name(d.package)),
+             f"KB{d.kb}" if d.kb else "KB?", d.kind, d.verdict) for d in decisions]
     widths = [max([len(r[i]) for r in rows] + [0]) for i in range(4)]
     lines = []
     for decision, row in zip(decisions, rows, strict=True):

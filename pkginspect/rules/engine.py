@@ -18,6 +18,7 @@ disables them (``enabled = false``); ``before``/``after`` place a new rule relat
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import string
 import sys
@@ -116,6 +117,7 @@ def _resolve(thing: _Recorder, name: str) -> Any:
 _CONTEXT = rule_engine.Context(type_resolver=rule_engine.type_resolver_from_dict(SYMBOLS), resolver=_resolve)
 
 
+@functools.lru_cache(maxsize=1024)
 def _placeholders(message: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(message) if name]
 
