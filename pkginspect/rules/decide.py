@@ -92,7 +92,11 @@ class Evaluator:
         # Only the last machine's values are kept: callers go machine by machine, and a fleet's worth of
         # value dicts would be most of an audit's memory.
         if self._last_machine[0] is not machine:
-            self._last_machine = (machine, machine_values(machine))
+            values = machine_values(machine)
+            # Facts derived from the machine alone are computed once for all packages, not once per context.
+            derive = Context(values, {}, self.calendar, {})
+            values.update({name: derive.get(name) for name in MACHINE_DERIVED})
+            self._last_machine = (machine, values)
         return self._last_machine[1]
 
     def outcome(self, package: UpdatePackage, classification: Classification, machine: Any) -> Outcome:
@@ -140,6 +144,8 @@ class Evaluator:
 
 
 _MISS = object()
+MACHINE_DERIVED = ("hotpatch_program", "hotpatch_ineligibility", "product_name")
+"""Derived symbols computed from machine facts only (``symbols.DERIVED_NEEDS``)."""
 
 
 def _insert(trie: dict[Any, Any], trace: list[tuple[str, Any]], outcome: Any) -> None:
