@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import re
 import signal
 import threading
 from array import array
@@ -31,9 +30,8 @@ from pkginspect.containers import Limits
 from pkginspect.errors import LimitExceededError, PkgInspectError, wrong_type
 from pkginspect.machines.facts import require_machine
 from pkginspect.package import UpdatePackage, find_packages, inspect
-from pkginspect.rules.decide import Decision, Evaluator
+from pkginspect.rules.decide import Decision, Evaluator, machine_profile, reads_name
 from pkginspect.rules.engine import Outcome, Ruleset
-from pkginspect.rules.symbols import machine_values
 from pkginspect.types import VERDICT_ORDER
 
 Progress = Callable[[int, int, str], None]
@@ -140,8 +138,12 @@ class AuditResult:
                 row[month] += 1
         return table
 
-    def head_dict(self) -> dict[str, Any]:
-        """The parts of :meth:`to_dict` before the decisions (small: no decision in them)."""
+    def head_dict(self, machines: bool = True) -> dict[str, Any]:
+        """The parts of :meth:`to_dict` before the decisions (no decision in them).
+
+        ``machines=False`` leaves out the last of them, the machines: a large fleet's are written piece by piece
+        (:meth:`machine_dicts`).
+        """
         by_path = {c.package: c for c in self.classifications}
         return {
             "generated": self.generated,
@@ -150,8 +152,12 @@ class AuditResult:
             "packages": [
                 {**p.to_dict(members=False), "classified": by_path[p.path].to_dict()} for p in self.packages
             ],
-            "machines": [_machine_dict(m) for m in self.machines],
+            **({"machines": list(self.machine_dicts())} if machines else {}),
         }
+
+    def machine_dicts(self) -> Iterator[dict[str, Any]]:
+        """Each machine's facts as plain data, in audit order."""
+        return map(_machine_dict, self.machines)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data (validates against ``schemas/audit.schema.json``)."""
@@ -176,25 +182,45 @@ class OutcomeTable:
     are written once each instead of once per machine and package.
     """
 
-    def __init__(self, encode: Callable[[dict[str, Any]], str] | None = None) -> None:
+    def __init__(self, encode: Callable[[dict[str, Any]], str] | None = None, *, deferred: bool = False) -> None:
         self.index: dict[tuple[int, str, tuple[str, ...]], int] = {}
         self.outcomes: list[Any] = []
-        """Each outcome as a dict, or as the text ``encode`` made of it (a fraction of a dict's memory)."""
+        """Each outcome as a dict, as the text ``encode`` made of it, or (``deferred``) as its
+        ``(verdict, reasons, missing)`` until :meth:`texts` encodes it: the objects are the evaluator's,
+        so keeping them costs nothing, where their text is the largest part of a big report's memory."""
         self._encode = encode
+        self._deferred = deferred and encode is not None
         self._keep: list[Any] = []  # the reasons tuples whose ids are keys
 
-    def decision_dict(self, decision: Decision) -> dict[str, Any]:
-        """The decision as JSON-able data naming its outcome's number."""
-        key = (id(decision.reasons), decision.verdict, decision.missing)
+    def number(self, verdict: str, reasons: tuple[Any, ...], missing: tuple[str, ...]) -> int:
+        """The number of the outcome (verdict, reasons, missing), numbering it when new."""
+        key = (id(reasons), verdict, missing)
         number = self.index.get(key)
         if number is None:
             number = self.index[key] = len(self.outcomes)
-            self._keep.append(decision.reasons)
-            outcome = {"verdict": decision.verdict, "reasons": [r.to_dict() for r in decision.reasons],
-                       "missing": list(decision.missing)}
+            if self._deferred:
+                self.outcomes.append((verdict, reasons, missing))
+                return number
+            self._keep.append(reasons)
+            outcome = _outcome_dict(verdict, reasons, missing)
             self.outcomes.append(self._encode(outcome) if self._encode else outcome)
+        return number
+
+    def texts(self) -> Iterator[str]:
+        """Each outcome's text (``encode``), in number order."""
+        assert self._encode is not None
+        for outcome in self.outcomes:
+            yield self._encode(_outcome_dict(*outcome)) if self._deferred else outcome
+
+    def decision_dict(self, decision: Decision) -> dict[str, Any]:
+        """The decision as JSON-able data naming its outcome's number."""
+        number = self.number(decision.verdict, decision.reasons, decision.missing)
         return {"machine": decision.machine, "package": decision.package, "kb": decision.kb,
                 "kind": decision.kind, "verdict": decision.verdict, "outcome": number}
+
+
+def _outcome_dict(verdict: str, reasons: tuple[Any, ...], missing: tuple[str, ...]) -> dict[str, Any]:
+    return {"verdict": verdict, "reasons": [r.to_dict() for r in reasons], "missing": list(missing)}
 
 
 def _machine_dict(machine: Any) -> dict[str, Any]:
@@ -303,10 +329,10 @@ def decision_matrix(
     rows: list[tuple[Outcome, ...]] = []
     known: dict[tuple[int, ...], int] = {}
     profiles: dict[Any, int] = {}
-    by_facts = not _rules_use_name(evaluator)
+    by_facts = not reads_name(evaluator.ruleset)
     machine_rows: list[int] = []
     for machine in machines:
-        profile = _profile(machine) if by_facts else None
+        profile = machine_profile(machine) if by_facts else None
         number = profiles.get(profile) if profile is not None else None
         if number is None:
             row = tuple(evaluator.outcome(package, classification, machine) for package, classification in pairs)
@@ -321,25 +347,6 @@ def decision_matrix(
     names = [getattr(m, "name", None) or "machine" for m in machines]
     described = [(p.path, p.kb.value if p.kb else None, c.kind) for p, c in pairs]
     return DecisionMatrix(names, described, rows, machine_rows)
-
-
-_NAME = re.compile(r"\bname\b")
-
-
-def _rules_use_name(evaluator: Evaluator) -> bool:
-    return any(_NAME.search(rule.when) or _NAME.search(rule.message) for rule in evaluator.ruleset.rules)
-
-
-def _profile(machine: Any) -> Any:
-    """The machine's facts but its name, hashable; None when a value cannot be hashed (no sharing then)."""
-    values = machine_values(machine)
-    values.pop("name", None)
-    key = tuple(sorted(values.items()))
-    try:
-        hash(key)
-    except TypeError:
-        return None
-    return (type(machine), key)
 
 
 def audit(

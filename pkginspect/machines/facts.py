@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -250,6 +251,8 @@ class Machine:
             except _Problem as problem:
                 problems.append(str(problem))
                 continue
+            if type(canonical) is str and fact != "name":
+                canonical = sys.intern(canonical)  # a fleet repeats few values: one string each
             values[fact] = canonical
             if canonical is not value:
                 object.__setattr__(self, fact, canonical)

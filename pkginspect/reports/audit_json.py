@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,34 +26,49 @@ def _decision_texts(result: AuditResult, table: OutcomeTable) -> Iterator[str]:
         for decision in decisions:
             yield _dump(table.decision_dict(decision))
         return
-    # A decision's text is its machine's name and a part fixed by its package and outcome: build that once.
-    tails: dict[tuple[int, int], str] = {}
+    # A decision's text is its machine's name, its package's part and its outcome's part: only the outcome
+    # numbers of each distinct row are kept (the text of table.decision_dict's dict, piece by piece).
+    parts = ['"package":' + _dump(path) + ',"kb":' + _dump(kb) + ',"kind":' + _dump(kind) + ',"verdict":'
+             for path, kb, kind in decisions.packages]
+    numbered: dict[int, array[int]] = {}
     for machine, name in enumerate(decisions.machines):
         head = '{"machine":' + _dump(name) + ","
-        row = decisions.rows[decisions.machine_rows[machine]]
+        number = decisions.machine_rows[machine]
+        row = decisions.rows[number]
+        numbers = numbered.get(number)
+        if numbers is None:
+            numbers = numbered[number] = array("I", (table.number(o.verdict, o.reasons, o.missing) for o in row))
         for package, outcome in enumerate(row):
-            tail = tails.get((package, id(outcome)))
-            if tail is None:
-                text = _dump(table.decision_dict(decisions.at(machine, package)))
-                tail = tails[(package, id(outcome))] = text[len(head):]
-            yield head + tail
+            yield head + parts[package] + _dump(outcome.verdict) + ',"outcome":' + str(numbers[package]) + "}"
 
 
 def audit_json_chunks(result: AuditResult) -> Iterator[str]:
     """:func:`audit_json` in pieces: the head, then the decisions a few thousand at a time, then the outcomes."""
-    head = _dump({"$schema": SCHEMA_ID, **result.head_dict()})
-    yield head[:-1] + ',"decisions":['
-    table = OutcomeTable(encode=_dump)
+    head = _dump({"$schema": SCHEMA_ID, **result.head_dict(machines=False)})
+    yield head[:-1] + ',"machines":['
+    for text in _batches(map(_dump, result.machine_dicts())):
+        yield text
+    yield '],"decisions":['
+    table = OutcomeTable(encode=_dump, deferred=True)
+    for text in _batches(_decision_texts(result, table)):
+        yield text
+    yield '],"outcomes":['
+    for text in _batches(table.texts()):
+        yield text
+    yield '],"errors":' + _dump(result.error_dicts()) + "}\n"
+
+
+def _batches(texts: Iterator[str]) -> Iterator[str]:
+    """The texts joined by commas, ``BATCH`` at a time."""
     batch: list[str] = []
     first = True
-    for text in _decision_texts(result, table):
+    for text in texts:
         batch.append(text)
         if len(batch) >= BATCH:
             yield ("" if first else ",") + ",".join(batch)
             first, batch = False, []
     if batch:
         yield ("" if first else ",") + ",".join(batch)
-    yield '],"outcomes":[' + ",".join(table.outcomes) + '],"errors":' + _dump(result.error_dicts()) + "}\n"
 
 
 def audit_json(result: AuditResult) -> str:

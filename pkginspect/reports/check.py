@@ -17,11 +17,15 @@ def check_text(decisions: Sequence[Decision], errors: Sequence[tuple[str, str]],
 
     ``warnings`` (a stale calendar, see ``classification.stale_warnings``) are listed after the decisions.
     """
-    rows = [(d.machine, base_name(d.package), f"KB{d.kb}" if d.kb else "KB?", d.kind, d.verdict) for d in decisions]
+    names: dict[str, str] = {}
+    rows = [(d.machine, names.get(d.package) or names.setdefault(d.package, base_name(d.package)),
+             f"KB{d.kb}" if d.kb else "KB?", d.kind, d.verdict) for d in decisions]
     widths = [max([len(r[i]) for r in rows] + [0]) for i in range(4)]
     lines = []
-    for decision, row in zip(decisions, rows, strict=True):
-        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4])
+    w0, w1, w2, w3 = widths
+    for decision, (machine, package, kb, kind, verdict) in zip(decisions, rows, strict=True):
+        lines.append(machine.ljust(w0) + "  " + package.ljust(w1) + "  " + kb.ljust(w2) + "  " + kind.ljust(w3) + "  "
+                     + verdict)
         if explain:
             for reason in decision.reasons:
                 lines.append(f"    [{reason.rule}] {reason.message}")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from pkginspect.calendar import Calendar, bundled_calendar
 from pkginspect.classification import Classification, classify, classify_batch
 from pkginspect.machines.facts import require_machine
 from pkginspect.package import UpdatePackage, require_update_package
-from pkginspect.rules.engine import Outcome, Reason, Ruleset, load_ruleset
+from pkginspect.rules.engine import Outcome, Reason, Rule, Ruleset, load_ruleset
 from pkginspect.rules.symbols import Context, machine_values, package_values
 from pkginspect.types import Verdict
 
@@ -64,49 +66,73 @@ class Evaluator:
 
     Rule evaluation is a function of the (symbol, value) pairs it reads, in order. Each package keeps a trie
     of those sequences: a node is the next symbol read, an edge one of its values, a leaf the outcome. A
-    machine whose values follow a known path gets that outcome after reading only the symbols on it.
+    machine whose values follow a known path gets that outcome after reading only the symbols on it. Outcomes
+    share equal reasons (one object each), and each rule's condition is memoised the same way
+    (:class:`ConditionMemo`), so a new path runs no rule-engine expression twice for the same values.
     """
 
     def __init__(self, calendar: Calendar | None = None, ruleset: Ruleset | None = None) -> None:
         self.calendar = calendar or bundled_calendar()
         self.ruleset = ruleset or default_ruleset()
-        self._packages: dict[int, tuple[dict[str, Any], dict[Any, Any], dict[Any, Any]]] = {}
-        self._machines: dict[int, tuple[Any, dict[str, Any]]] = {}
+        self._packages: dict[int, tuple[dict[str, Any], dict[Any, Any], list[Any]]] = {}
+        self._last_machine: tuple[Any, dict[str, Any]] = (None, {})
+        self._missing: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._reasons: dict[Reason, Reason] = {}
+        self._conditions = ConditionMemo()
 
     def _package(self, package: UpdatePackage, classification: Classification) -> tuple[
-        dict[str, Any], dict[Any, Any], dict[Any, Any]
+        dict[str, Any], dict[Any, Any], list[Any]
     ]:
         key = id(classification)
         if key not in self._packages:
-            self._packages[key] = (_plain(package_values(package, classification)), {}, {})
+            self._packages[key] = (_plain(package_values(package, classification)), {}, [None])
         return self._packages[key]
 
     def _machine(self, machine: Any) -> dict[str, Any]:
-        # Keyed by identity; the machine is kept referenced so its id cannot be reused while cached.
-        cached = self._machines.get(id(machine))
-        if cached is None or cached[0] is not machine:
-            cached = self._machines[id(machine)] = (machine, machine_values(machine))
-        return cached[1]
+        # Only the last machine's values are kept: callers go machine by machine, and a fleet's worth of
+        # value dicts would be most of an audit's memory.
+        if self._last_machine[0] is not machine:
+            values = machine_values(machine)
+            # Facts derived from the machine alone are computed once for all packages, not once per context.
+            derive = Context(values, {}, self.calendar, {})
+            values.update({name: derive.get(name) for name in MACHINE_DERIVED})
+            self._last_machine = (machine, values)
+        return self._last_machine[1]
 
     def outcome(self, package: UpdatePackage, classification: Classification, machine: Any) -> Outcome:
         """The rules' outcome for one machine × package."""
-        values, chains, trie = self._package(package, classification)
-        context = Context(self._machine(machine), values, self.calendar, chains)
-        node: dict[Any, Any] = trie
-        while "outcome" not in node:
-            symbol = node.get("symbol")
-            if symbol is None:
-                break
-            following = node["edges"].get(context.get(symbol), _MISS)
-            if following is _MISS:
-                break
-            node = following
-        else:
-            return node["outcome"]
+        values, chains, root = self._package(package, classification)
+        machine_facts = self._machine(machine)
+        context = Context(machine_facts, values, self.calendar, chains)
+        node = root[0]
+        try:
+            # Nodes as _add_path makes them; a leaf is an Outcome. Symbols resolve as in Context.
+            while type(node) is tuple:
+                symbol = node[0]
+                value = machine_facts.get(symbol, _MISS)
+                if value is _MISS:
+                    value = values.get(symbol, _MISS)
+                    if value is _MISS:
+                        value = context.get(symbol)
+                node = (node[2] if node[1] == value else None) if len(node) == 3 else node[1].get(value)
+        except TypeError:  # an unhashable value: evaluate without the memo
+            node = None
+        if node is not None:
+            return cast(Outcome, node)
         trace: list[tuple[str, Any]] = []
-        outcome = self.ruleset.evaluate(context, trace)
-        _insert(trie, trace, outcome)
+        outcome = self._intern(self.ruleset.evaluate(context, trace, self._conditions.matches))
+        with contextlib.suppress(TypeError):
+            _add_path(root, trace, outcome)
         return outcome
+
+    def _intern(self, outcome: Outcome) -> Outcome:
+        # Equal reasons become one object. The outcome itself stays one per memo path: reports number outcomes
+        # by identity, and merging equal ones would renumber them.
+        try:
+            reasons = tuple(self._reasons.setdefault(reason, reason) for reason in outcome.reasons)
+        except TypeError:  # a fact value that cannot be hashed: keep the outcome as it is
+            return outcome
+        return Outcome(outcome.verdict, reasons, self._missing.setdefault(outcome.missing, outcome.missing))
 
     def decide(self, package: UpdatePackage, classification: Classification, machine: Any) -> Decision:
         """The decision for one machine × package."""
@@ -118,9 +144,12 @@ class Evaluator:
 
 
 _MISS = object()
+MACHINE_DERIVED = ("hotpatch_program", "hotpatch_ineligibility", "product_name")
+"""Derived symbols computed from machine facts only (``symbols.DERIVED_NEEDS``)."""
 
 
-def _insert(trie: dict[Any, Any], trace: list[tuple[str, Any]], outcome: Outcome) -> None:
+def _insert(trie: dict[Any, Any], trace: list[tuple[str, Any]], outcome: Any) -> None:
+    """Add ``trace`` → ``outcome`` to a trie of dict nodes (``symbol``, ``edges``, ``outcome``): the forecast's."""
     node = trie
     for symbol, value in trace:
         if "outcome" in node:
@@ -130,6 +159,86 @@ def _insert(trie: dict[Any, Any], trace: list[tuple[str, Any]], outcome: Outcome
         node = node.setdefault("edges", {}).setdefault(value, {})
     if "symbol" not in node:
         node["outcome"] = outcome
+
+
+def _chain(trace: list[tuple[str, Any]], start: int, leaf: Any) -> Any:
+    node = leaf
+    for symbol, value in reversed(trace[start:]):
+        node = (symbol, value, node)
+    return node
+
+
+def _add_path(root: list[Any], trace: list[tuple[str, Any]], leaf: Any) -> None:
+    """Add the path ``trace`` → ``leaf`` (an Outcome, or a condition's bool) to the trie at ``root[0]``.
+
+    A node with one edge is ``(symbol, value, next node)``, one with more ``(symbol, {value: next node})``:
+    most paths share a prefix and then run alone to their leaf, and a tuple is a fraction of a dict's size.
+    """
+    passed: list[tuple[Any, ...]] = []
+    node = root[0]
+    depth = 0
+    while True:
+        if node is None:
+            new = _chain(trace, depth, leaf)
+            break
+        if depth == len(trace) or type(node) is not tuple or node[0] != trace[depth][0]:
+            return  # known already, or an inconsistent path (cannot happen for deterministic rules)
+        value = trace[depth][1]
+        if len(node) == 3 and node[1] != value:
+            new = (node[0], {node[1]: node[2], value: _chain(trace, depth + 1, leaf)})
+            break
+        passed.append(node)
+        node = node[2] if len(node) == 3 else node[1].get(value)
+        depth += 1
+    # ``new`` takes the place of the node at ``depth``; one-edge nodes above it are rebuilt up to a dict.
+    while passed:
+        parent = passed.pop()
+        depth -= 1
+        if len(parent) == 2:
+            parent[1][trace[depth][1]] = new
+            return
+        new = (parent[0], parent[1], new)
+    root[0] = new
+
+
+class ConditionMemo:
+    """Rule conditions memoised by the (symbol, value) pairs they read, in order: one trie per rule.
+
+    ``matches`` stands in for ``rule.compiled.matches(recorder)`` in :meth:`Ruleset.evaluate`: it walks the
+    rule's trie reading the same symbols the condition would (recording them as read), and runs the
+    condition only off the known paths. An unknown value (None) always runs the condition, which then raises
+    ``Missing`` naming what is missing.
+    """
+
+    def __init__(self) -> None:
+        self._roots: dict[int, list[Any]] = {}
+
+    def matches(self, rule: Rule, recorder: Any) -> bool:
+        """Whether ``rule``'s condition holds for ``recorder.values``; the symbols read go to ``recorder.used``."""
+        root = self._roots.get(id(rule))
+        if root is None:
+            root = self._roots[id(rule)] = [None, rule]  # the rule kept referenced: its id stays unique
+        values, used = recorder.values, recorder.used
+        start = len(used)
+        node = root[0]
+        try:
+            while type(node) is tuple:
+                symbol = node[0]
+                value = values.get(symbol)
+                if value is None:
+                    break
+                used.append(symbol)
+                node = (node[2] if node[1] == value else None) if len(node) == 3 else node[1].get(value)
+        except TypeError:
+            node = None
+        if type(node) is bool:
+            return node
+        del used[start:]
+        fired = bool(rule.compiled.matches(recorder))  # raises Missing on an unknown value: nothing memoised
+        trace = [(name, values.get(name)) for name in used[start:]]
+        with contextlib.suppress(TypeError):
+            _add_path(root, trace, fired)
+        return fired
 
 
 def evaluate(
@@ -162,8 +271,44 @@ def evaluate_all(
         require_machine(machine, "evaluate_all", "machines[]")
     evaluator = Evaluator(calendar, ruleset)
     classifications = classify_batch(packages, evaluator.calendar)
-    return [
-        evaluator.decide(package, classification, machine)
-        for machine in machines
-        for package, classification in zip(packages, classifications, strict=True)
-    ]
+    pairs = list(zip(packages, classifications, strict=True))
+    described = [(package.path, package.kb.value if package.kb else None, classification.kind)
+                 for package, classification in pairs]
+    verdicts = {verdict.value: verdict for verdict in Verdict}
+    by_facts = not reads_name(evaluator.ruleset)
+    rows: dict[Any, tuple[Outcome, ...]] = {}
+    decisions: list[Decision] = []
+    for machine in machines:
+        profile = machine_profile(machine) if by_facts else None
+        row = rows.get(profile) if profile is not None else None
+        if row is None:
+            row = tuple(evaluator.outcome(package, classification, machine) for package, classification in pairs)
+            if profile is not None:
+                rows[profile] = row
+        name = getattr(machine, "name", None) or "machine"
+        decisions += [
+            Decision(name, path, kb, kind, verdicts.get(outcome.verdict) or Verdict(outcome.verdict), outcome.reasons,
+                     outcome.missing)
+            for (path, kb, kind), outcome in zip(described, row, strict=True)
+        ]
+    return decisions
+
+
+_NAME = re.compile(r"\bname\b")
+
+
+def reads_name(ruleset: Ruleset) -> bool:
+    """Whether a rule's condition or message may read the machine's name (else equal facts, equal outcomes)."""
+    return any(_NAME.search(rule.when) or _NAME.search(rule.message) for rule in ruleset.rules)
+
+
+def machine_profile(machine: Any) -> Any:
+    """The machine's facts but its name, hashable; None when a value cannot be hashed (no sharing then)."""
+    values = machine_values(machine)
+    values.pop("name", None)
+    key = tuple(sorted(values.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return (type(machine), key)

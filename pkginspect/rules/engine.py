@@ -17,10 +17,11 @@ disables them (``enabled = false``); ``before``/``after`` place a new rule relat
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -158,6 +159,7 @@ def _template(message: str) -> list[tuple[str, str | None]]:
     return pieces
 
 
+@functools.lru_cache(maxsize=1024)
 def _placeholders(message: str) -> list[str]:
     return [name for _, name in _template(message) if name]
 
@@ -328,12 +330,14 @@ class Ruleset:
         """Rule ids in evaluation order."""
         return tuple(rule.id for rule in self.rules)
 
-    def evaluate(self, values: Mapping[str, Any], trace: list[tuple[str, Any]] | None = None) -> Outcome:
+    def evaluate(self, values: Mapping[str, Any], trace: list[tuple[str, Any]] | None = None,
+                 matches: Callable[[Rule, Any], bool] | None = None) -> Outcome:
         """Run the rules over one context of symbol values (None = unknown); see the module docstring.
 
         ``values`` may compute symbols lazily and offer ``explain(name)`` (the facts to name when a symbol is
         unknown) and ``dependencies(name)``. When ``trace`` is given, every (symbol, value) the outcome depends
         on is appended to it, in reading order: evaluation is a function of that sequence alone.
+        ``matches(rule, recorder)`` stands in for ``rule.compiled.matches(recorder)`` (a memo of conditions).
         """
         verdict: str | None = None
         reasons: list[Reason] = []
@@ -343,7 +347,7 @@ class Ruleset:
                 continue
             recorder = _Recorder(values)
             try:
-                fired = rule.compiled.matches(recorder)
+                fired = matches(rule, recorder) if matches else rule.compiled.matches(recorder)
             except (rule_engine.EngineError, ArithmeticError, LookupError, TypeError, ValueError,
                     RecursionError) as failure:
                 text = str(getattr(failure, "message", None) or failure)[:200]

@@ -145,7 +145,7 @@ class UpdateEvaluator:
         outcome = self.ruleset.evaluate(context, trace)
         self.evaluations += 1
         found = Projection(outcome, frozenset(symbol for symbol, _ in trace))
-        _insert(trie, trace, found)  # type: ignore[arg-type]  # the trie stores any leaf value
+        _insert(trie, trace, found)
         return found
 
 

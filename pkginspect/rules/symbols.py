@@ -146,6 +146,13 @@ class Context(Mapping[str, Any]):
             return self._derived[name]
         raise KeyError(name)
 
+    def get(self, name: str, default: Any = None) -> Any:
+        """``self[name]``, or ``default`` for a name that is no symbol (Mapping.get, without its overhead)."""
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
     def __iter__(self) -> Iterator[str]:
         return iter(SYMBOLS)
 
