@@ -195,16 +195,10 @@ def _matrix(result: AuditResult, labels: Mapping[str, str], decisions: Sequence[
     lines = ['<section id="matrix">', "<h2>Machines × packages</h2>"]
     if not result.machines or not result.packages:
         return [*lines, "<p>Nothing to show: no machines or no packages.</p>", "</section>"]
-    kinds = {c.package: c for c in result.classifications}
     cells = {(d.machine, d.package): d for d in decisions}
     lines += [_legend(), '<p class="note screen-only">Select a cell to see the rules behind its verdict.</p>',
               '<table class="matrix">', "<thead><tr>", '<th class="machine" scope="col">Machine</th>']
-    for package in result.packages:
-        item = kinds.get(package.path)
-        detail = f"{_e(item.kind)}<br>{_e(item.month or '?')}" if item else ""
-        heading = "<br>".join(_e(part) for part in labels[package.path].split(" ", 1))
-        lines.append(f'<th scope="col" title="{_e(package.name)}">{heading}<br>'
-                     f'<span class="small">{detail}</span></th>')
+    lines += _package_headings(result, labels)
     lines += ['<th class="num" scope="col">Restarts</th>', "</tr></thead>", "<tbody>"]
     half = len(result.packages) // 2
     for machine in result.machines:
@@ -259,19 +253,26 @@ def _group_label(names: Sequence[str]) -> str:
     return f"{len(names)} machine{'s' if len(names) != 1 else ''}: {shown}"
 
 
-def _grouped_matrix(result: AuditResult, labels: Mapping[str, str],
-                    groups: list[tuple[list[str], list[Decision]]]) -> list[str]:
+def _package_headings(result: AuditResult, labels: Mapping[str, str]) -> list[str]:
+    """The matrix's column headings: one per package, with its kind and month."""
     kinds = {c.package: c for c in result.classifications}
-    lines = ['<section id="matrix">', "<h2>Machines × packages</h2>", _legend(),
-             f'<p class="note">{len(result.machines)} machines in {len(groups)} group{"s" if len(groups) != 1 else ""}'
-             ": the machines of a group got the same verdicts for the same reasons.</p>",
-             '<table class="matrix">', "<thead><tr>", '<th class="machine" scope="col">Machines</th>']
+    headings = []
     for package in result.packages:
         item = kinds.get(package.path)
         detail = f"{_e(item.kind)}<br>{_e(item.month or '?')}" if item else ""
         heading = "<br>".join(_e(part) for part in labels[package.path].split(" ", 1))
-        lines.append(f'<th scope="col" title="{_e(package.name)}">{heading}<br>'
-                     f'<span class="small">{detail}</span></th>')
+        headings.append(f'<th scope="col" title="{_e(package.name)}">{heading}<br>'
+                        f'<span class="small">{detail}</span></th>')
+    return headings
+
+
+def _grouped_matrix(result: AuditResult, labels: Mapping[str, str],
+                    groups: list[tuple[list[str], list[Decision]]]) -> list[str]:
+    lines = ['<section id="matrix">', "<h2>Machines × packages</h2>", _legend(),
+             f'<p class="note">{len(result.machines)} machines in {len(groups)} group{"s" if len(groups) != 1 else ""}'
+             ": the machines of a group got the same verdicts for the same reasons.</p>",
+             '<table class="matrix">', "<thead><tr>", '<th class="machine" scope="col">Machines</th>']
+    lines += _package_headings(result, labels)
     lines += ['<th class="num" scope="col">Restarts per machine</th>', "</tr></thead>", "<tbody>"]
     half = len(result.packages) // 2
     per_package: Counter[str] = Counter()
