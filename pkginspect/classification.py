@@ -20,7 +20,7 @@ from typing import Any
 from pkginspect import products
 from pkginspect.calendar import Calendar, CalendarMatch, Month, bundled_calendar, is_baseline_month, staleness
 from pkginspect.package import UpdatePackage, require_update_package
-from pkginspect.types import Kind
+from pkginspect.types import Build, Kind
 
 KINDS: tuple[Kind, ...] = tuple(Kind)
 CONFIDENCES = ("high", "medium", "low", "none")
@@ -114,10 +114,9 @@ def package_builds(package: UpdatePackage) -> tuple[tuple[int, int | None], ...]
     (Windows 7 / Server 2008 R2 RTM and SP1), so it is for both.
     """
     found: dict[int, int | None] = {}
-    if package.build is not None:
-        head, _, tail = package.build.value.partition(".")
-        if head.isdigit() and tail.isdigit():
-            found[int(head)] = int(tail)
+    own = Build.of(package.build.value) if package.build is not None else None
+    if own is not None:
+        found[own.number] = own.ubr
     primary = package.primary
     if primary is None:
         return tuple(found.items())
@@ -128,7 +127,7 @@ def package_builds(package: UpdatePackage) -> tuple[tuple[int, int | None], ...]
         for version in versions:
             build = products.build_of_version(version)
             if build is not None:
-                found.setdefault(build[0], None)
+                found.setdefault(build.number, None)
     return tuple(found.items())
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pkginspect.numbers import is_decimal
+from pkginspect.types import Build
 
 # Build → (candidate products, release name). Client first, then server, for builds shared by both.
 BUILDS: dict[int, tuple[tuple[str, ...], str]] = {
@@ -71,8 +72,8 @@ def narrow(products: tuple[str, ...], texts: Iterable[str | None]) -> tuple[str,
     return tuple(wanted) or products
 
 
-def build_of_version(version: str | None) -> tuple[int, int | None] | None:
-    """(build, UBR) from a version: ``20348.2402.1.10`` (a cumulative update) or ``6.1.7601.17514``."""
+def build_of_version(version: str | None) -> Build | None:
+    """The build of a version: ``20348.2402.1.10`` (a cumulative update) or ``6.1.7601.17514``; None otherwise."""
     if not version:
         return None
     parts = version.split(".")
@@ -80,9 +81,9 @@ def build_of_version(version: str | None) -> tuple[int, int | None] | None:
         return None
     numbers = [int(part) for part in parts]
     if numbers[0] >= 10000:  # <build>.<ubr>.<…>: Windows 10+ cumulative and servicing stack packages
-        return numbers[0], numbers[1]
+        return Build(numbers[0], numbers[1])
     if len(numbers) >= 4 and numbers[2] >= 1000:  # <major>.<minor>.<build>.<qfe>: component versions
-        return numbers[2], numbers[3]
+        return Build(numbers[2], numbers[3])
     return None
 
 

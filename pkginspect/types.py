@@ -1,14 +1,16 @@
-"""Value types every layer shares: the rules' verdicts and the package kinds, named once.
+"""Value types every layer shares: the rules' verdicts, the package kinds and Windows builds, named once.
 
-Each is a ``str`` enum (``StrEnum`` needs Python 3.11): a member equals, hashes, prints and serialises (JSON,
-CSV) as its value, so outputs read the same as with plain strings.
+Verdict and Kind are ``str`` enums (``StrEnum`` needs Python 3.11): a member equals, hashes, prints and serialises
+(JSON, CSV) as its value. Records hold a build as its string ``str(Build)``; ``Build`` reads and compares it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from enum import Enum
 from types import MappingProxyType
+from typing import NamedTuple
 
 
 class Verdict(str, Enum):
@@ -55,4 +57,36 @@ class Kind(str, Enum):
         return self.value
 
 
-__all__ = ["MARKS_LEGEND", "VERDICT_MARKS", "VERDICT_ORDER", "Kind", "Verdict"]
+# What machines report (an optional "10.0." prefix, four or five digits) and what a release calendar holds.
+_BUILD = re.compile(r"(?:10\.0\.)?([0-9]{4,5})\.([0-9]{1,6})", re.ASCII)
+_CALENDAR_BUILD = re.compile(r"([0-9]{5})\.([0-9]{1,5})", re.ASCII)
+
+
+class Build(NamedTuple):
+    """A Windows build (CurrentBuildNumber, UBR): ordered, unpacked as a tuple, printed ``"26100.4349"``."""
+
+    number: int
+    ubr: int
+
+    @classmethod
+    def parse(cls, text: str, *, calendar: bool = False) -> Build:
+        """Read ``"20348.2402"`` or ``"10.0.20348.2402"`` (four or five digits, a UBR of up to six); ValueError else.
+
+        ``calendar`` accepts only a calendar's form: five digits, a dot and up to five digits.
+        """
+        match = (_CALENDAR_BUILD if calendar else _BUILD).fullmatch(text)
+        if match is None:
+            raise ValueError(f"not a build like 20348.2402: {text!r}")
+        return cls(int(match[1]), int(match[2]))
+
+    @classmethod
+    def of(cls, value: object) -> Build | None:
+        """The build a fact holds (``"20348.2402"``), None when it is unknown or not a build."""
+        match = _BUILD.fullmatch(value) if isinstance(value, str) else None
+        return cls(int(match[1]), int(match[2])) if match else None
+
+    def __str__(self) -> str:
+        return f"{self.number}.{self.ubr}"
+
+
+__all__ = ["MARKS_LEGEND", "VERDICT_MARKS", "VERDICT_ORDER", "Build", "Kind", "Verdict"]

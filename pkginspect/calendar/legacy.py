@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from typing import cast
 
 from pkginspect.calendar import validate as v
-from pkginspect.calendar.model import MAIN_KINDS, PRODUCT_BUILDS, Confidence, Entry, Kind, Month, parse_build
+from pkginspect.calendar.model import MAIN_KINDS, PRODUCT_BUILDS, Confidence, Entry, Kind, Month
 from pkginspect.calendar.notes import free_text, parse_note
 from pkginspect.calendar.rows import RawRow
 from pkginspect.suggest import suggest
+from pkginspect.types import Build
 
 _TYPES: dict[str, Kind] = {name: name for name in MAIN_KINDS}
 
@@ -27,7 +28,7 @@ def _out_of_band(note: str, product: str, cycle: Month, confidence: Confidence, 
     found = []
     for oob in written:
         if oob.build is not None:
-            number = parse_build(oob.build)[0]
+            number = Build.parse(oob.build).number
             if number != PRODUCT_BUILDS[product]:
                 if number in PRODUCT_BUILDS.values():
                     continue  # another calendar product's release mentioned in passing (24H2 rows name 25H2 builds)
@@ -64,7 +65,7 @@ def entries_from_legacy_row(row: RawRow, source: str) -> list[Entry]:
     if lcu_build is not None and baseline and (lcu_build, lcu_kb) != (build, kb):
         raise v.RowProblem(f"a baseline is the month's cumulative update: lcu_build/lcu_kb ({lcu_build} "
                            f"KB{lcu_kb}) must equal build/kb ({build} KB{kb})")
-    if lcu_build is not None and not baseline and parse_build(build) >= parse_build(lcu_build):
+    if lcu_build is not None and not baseline and Build.parse(build) >= Build.parse(lcu_build):
         raise v.RowProblem(f"hotpatch build {build} is not below the month's lcu_build {lcu_build}")
     confidence = v.confidence(row)
     note = v.text(row, "note", required=False) or ""

@@ -15,9 +15,8 @@ from pkginspect.calendar.model import (
     HotpatchChain,
     Month,
     Release,
-    format_build,
-    parse_build,
 )
+from pkginspect.types import Build
 
 _KB = re.compile(r"(?:KB)?([0-9]+)", re.ASCII | re.IGNORECASE)
 MonthLike = Month | str | tuple[int, int]
@@ -134,7 +133,7 @@ class Calendar:
 
         Roles as in ``by_kb``. ValueError when ``build`` is not NNNNN.NNNN or the product is unknown.
         """
-        wanted = format_build(parse_build(build.strip()))
+        wanted = str(Build.parse(build.strip(), calendar=True))
         return [self._match(entry) for entry in self.entries(product) if entry.build == wanted]
 
     def baseline_for(self, product: str, month: MonthLike) -> Release | None:

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
+from pkginspect.types import Build
+
 Kind = Literal["baseline-planned", "baseline-unplanned", "hotpatch", "lcu", "oob-lcu", "oob-hotpatch", "preview"]
 """What one release is: a planned or unplanned baseline, a hotpatch, the month's regular cumulative update, an
 out-of-band cumulative update, an out-of-band hotpatch, or an optional (non-security) preview update."""
@@ -49,7 +51,6 @@ KNOWN_PRODUCTS: tuple[str, ...] = tuple(PRODUCT_BUILDS)
 PLANNED_BASELINE_MONTHS: tuple[int, ...] = (1, 4, 7, 10)
 
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
-_BUILD = re.compile(r"([0-9]{5})\.([0-9]{1,5})", re.ASCII)
 
 
 @dataclass(frozen=True, order=True)
@@ -106,19 +107,6 @@ def planned_baseline_months() -> tuple[int, ...]:
 def is_baseline_month(month: Month | str | tuple[int, int]) -> bool:
     """Whether ``month`` is a planned baseline month (January, April, July, October) of the hotpatch cadence."""
     return Month.of(month).month in PLANNED_BASELINE_MONTHS
-
-
-def parse_build(text: str) -> tuple[int, int]:
-    """``"20348.2402"`` → ``(20348, 2402)``; raises ValueError unless it is a five-digit build and a UBR."""
-    match = _BUILD.fullmatch(text)
-    if not match:
-        raise ValueError(f"not a build like 20348.2402: {text!r}")
-    return int(match[1]), int(match[2])
-
-
-def format_build(build: tuple[int, int]) -> str:
-    """``(20348, 2402)`` → ``"20348.2402"``."""
-    return f"{build[0]}.{build[1]}"
 
 
 @dataclass(frozen=True)
@@ -266,12 +254,12 @@ class Release:
     @property
     def build_number(self) -> int | None:
         """The build number (``20348``), None when the build is unknown."""
-        return parse_build(self.build)[0] if self.build else None
+        return Build.parse(self.build).number if self.build else None
 
     @property
     def ubr(self) -> int | None:
         """The update build revision of the hotpatch or baseline (``2402``), None when unknown."""
-        return parse_build(self.build)[1] if self.build else None
+        return Build.parse(self.build).ubr if self.build else None
 
     @property
     def is_baseline(self) -> bool:

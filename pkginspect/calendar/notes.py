@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from pkginspect.calendar.model import format_build, parse_build
+from pkginspect.types import Build
 
 _RELEASE = re.compile(
     r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})\s+(?:(?P<build>[0-9]+\.[0-9]+)\s+)?KB(?P<kb>[0-9]+)\b\s*(?P<rest>.*)",
@@ -65,7 +65,7 @@ def _release(match: re.Match[str], hotpatch: bool, clause: str) -> NoteRelease:
     except ValueError as exc:
         raise ValueError(f"bad date {match['date']!r} in out-of-band release {clause!r}") from exc
     try:
-        build = format_build(parse_build(match["build"])) if match["build"] else None
+        build = str(Build.parse(match["build"], calendar=True)) if match["build"] else None
     except ValueError as exc:
         raise ValueError(f"bad build {match['build']!r} in out-of-band release {clause!r}") from exc
     rest = match["rest"].strip()

@@ -24,12 +24,11 @@ from pkginspect.calendar.model import (
     Entry,
     Kind,
     Month,
-    format_build,
-    parse_build,
 )
 from pkginspect.calendar.rows import RawRow
 from pkginspect.errors import CalendarError
 from pkginspect.suggest import suggest
+from pkginspect.types import Build
 
 _KB = re.compile(r"(?:KB)?([0-9]{1,9})", re.ASCII | re.IGNORECASE)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
@@ -118,22 +117,17 @@ def check_date(day: dt.date, cycle: Month, kind: str, what: str = "date") -> Non
 
 
 def build(row: RawRow, column: str, product_name: str, *, required: bool) -> str | None:
-    """A build column (``NNNNN.NNNN``) of the product's build number."""
+    """A build column (``NNNNN.NNNN``) of the product's build number, normalised."""
     value = text(row, column, required=required)
     if value is None:
         return None
-    return check_build(value, column, product_name)
-
-
-def check_build(value: str, column: str, product_name: str) -> str:
-    """``value`` as a normalised build of ``product_name``; RowProblem naming ``column`` otherwise."""
     try:
-        number, ubr = parse_build(value)
+        build = Build.parse(value, calendar=True)
     except ValueError as exc:
         raise RowProblem(f"bad {column} {value!r} (expected NNNNN.NNNN, e.g. 20348.2402)") from exc
-    if number != PRODUCT_BUILDS[product_name]:
+    if build.number != PRODUCT_BUILDS[product_name]:
         raise RowProblem(f"{column} {value} is not a {product_name} build ({PRODUCT_BUILDS[product_name]}.x)")
-    return format_build((number, ubr))
+    return str(build)
 
 
 def kb(row: RawRow, column: str, *, required: bool) -> int | None:
@@ -253,7 +247,7 @@ def check_months(entries: Sequence[Located], name: str) -> None:
         if main.entry.is_baseline:
             problems.append(f"{item.location}: an lcu beside the {main.entry.kind} of {product_name} {cycle} "
                             f"({main.location}): a baseline is the month's cumulative update")
-        elif main.entry.build and lcu.build and parse_build(main.entry.build) >= parse_build(lcu.build):
+        elif main.entry.build and lcu.build and Build.parse(main.entry.build) >= Build.parse(lcu.build):
             problems.append(f"{main.location}: hotpatch build {main.entry.build} is not below the month's "
                             f"lcu build {lcu.build} ({item.location})")
     raise_problems(name, sorted(problems, key=_line_order))

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
-PLANNED_BASELINE_MONTHS = (1, 4, 7, 10)
-"""The program's cadence: a planned baseline in January, April, July and October, hotpatches in between."""
+from pkginspect.calendar.model import PLANNED_BASELINE_MONTHS, Month
 
 
 def parse_month(text: str) -> str:
     """``text`` checked as ``YYYY-MM`` (month 01–12); ValueError otherwise."""
-    match = _MONTH.fullmatch(text.strip())
-    if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
-        raise ValueError(f"not a month like 2027-01: {text!r}")
-    return f"{int(match[1]):04d}-{int(match[2]):02d}"
+    try:
+        return str(Month.parse(text.strip()))
+    except ValueError as exc:
+        raise ValueError(f"not a month like 2027-01: {text!r}") from exc
 
 
 def add_months(month: str, count: int) -> str:
@@ -33,6 +30,11 @@ def month_range(start: str, count: int) -> tuple[str, ...]:
 def is_planned_baseline(month: str) -> bool:
     """Whether ``month`` holds a planned baseline (January, April, July, October)."""
     return int(month[5:7]) in PLANNED_BASELINE_MONTHS
+
+
+def planned_baseline(month: str) -> str:
+    """The planned baseline month at or before ``month``."""
+    return add_months(month, -((int(month[5:7]) - 1) % 3))
 
 
 def next_month(today: dt.date) -> str:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pkginspect.calendar import Calendar, bundled_calendar
-from pkginspect.calendar.model import PRODUCT_BUILDS, parse_build
-from pkginspect.forecasting.months import add_months, is_planned_baseline
+from pkginspect.calendar.model import PRODUCT_BUILDS
+from pkginspect.forecasting.months import is_planned_baseline, planned_baseline
+from pkginspect.types import Build
 
 CALENDAR = "calendar"
 CADENCE = "planned cadence"
@@ -133,10 +134,10 @@ class Releases:
                 # is expected, its build and KB not known.
                 kind, build, kb = ("baseline-planned" if is_planned_baseline(month) else "hotpatch"), None, None
             return ExpectedRelease(product, family, number, month, kind, build, kb, row.lcu_build, row.lcu_kb,
-                                   base.build if base else None, str(base.month) if base else _governing(month),
+                                   base.build if base else None, str(base.month) if base else planned_baseline(month),
                                    CALENDAR, row.confidence, oob, row.source)
         kind = "baseline-planned" if is_planned_baseline(month) else "hotpatch"
-        governing = _governing(month)
+        governing = planned_baseline(month)
         base_row = self.calendar.release(product, governing)
         baseline = base_row.build if base_row is not None and base_row.is_baseline else None
         return ExpectedRelease(product, family, number, month, kind, None, None, None, None, baseline, governing,
@@ -159,7 +160,7 @@ class Releases:
             return None
         if build in chain.builds:
             return True
-        if build in chain.ambiguous or parse_build(build)[1] > self.newest_ubr(product):
+        if build in chain.ambiguous or Build.parse(build).ubr > self.newest_ubr(product):
             return None
         return False
 
@@ -169,15 +170,9 @@ class Releases:
         found = 0
         for row in self.calendar.releases(product):
             builds = [row.build, row.lcu_build, *(o.build for o in row.out_of_band)]
-            found = max([found, *(parse_build(b)[1] for b in builds if b)])
+            found = max([found, *(Build.parse(b).ubr for b in builds if b)])
         return found
 
     def newest_build(self, product: str) -> str:
         """``NNNNN.<newest UBR>``: a floor for a machine that took releases newer than the calendar."""
-        return f"{PRODUCT_BUILDS[product]}.{self.newest_ubr(product)}"
-
-
-def _governing(month: str) -> str:
-    """The planned baseline month at or before ``month``."""
-    number = int(month[5:7])
-    return add_months(month, -((number - 1) % 3))
+        return str(Build(PRODUCT_BUILDS[product], self.newest_ubr(product)))

@@ -23,14 +23,14 @@ from types import SimpleNamespace
 from typing import Any
 
 from pkginspect.forecasting.model import MonthForecast, Schedule
-from pkginspect.forecasting.months import add_months, is_planned_baseline
+from pkginspect.forecasting.months import add_months, is_planned_baseline, planned_baseline
 from pkginspect.forecasting.releases import CADENCE, CALENDAR, MONTHLY, ExpectedRelease, Releases
 from pkginspect.forecasting.whatif import cause
 from pkginspect.machines.facts import FACT_NAMES
 from pkginspect.rules.engine import Outcome, Reason, Ruleset
 from pkginspect.rules.projected import Projection, UpdateEvaluator, UpdateFacts
 from pkginspect.rules.symbols import machine_values
-from pkginspect.types import Verdict
+from pkginspect.types import Build, Verdict
 
 PROFILE_FACTS = FACT_NAMES[1:]
 """The facts that decide a schedule (all but the name, unless a rule reads the name)."""
@@ -49,12 +49,14 @@ class State:
     pending: bool | None
 
 
-def _ubr(build: str | None) -> int:
-    return int(build.partition(".")[2]) if build and "." in build else -1
+def _number(build: object) -> int | None:
+    return found.number if (found := Build.of(build)) else None
 
 
 def _higher(one: str | None, other: str | None) -> str | None:
-    return other if _ubr(other) > _ubr(one) else one
+    """Of two builds of one product, the one with the higher UBR (``one`` when ``other`` is unknown)."""
+    theirs, ours = Build.of(other), Build.of(one)
+    return other if theirs is not None and (ours is None or theirs.ubr > ours.ubr) else one
 
 
 class Simulator:
@@ -79,9 +81,7 @@ class Simulator:
         return found
 
     def _product(self, facts: Mapping[str, Any]) -> str | None:
-        build = facts.get("build")
-        number = int(build.split(".")[0]) if isinstance(build, str) and "." in build else None
-        return self.releases.product_for(facts.get("product"), number)
+        return self.releases.product_for(facts.get("product"), _number(facts.get("build")))
 
     def _simulate(self, facts: Mapping[str, Any], months: tuple[str, ...], by_name: bool) -> Schedule:
         product = self._product(facts)
@@ -89,7 +89,7 @@ class Simulator:
         state = State(build, build is not None, None, facts.get("reboot_pending"))
         # What the rest of a schedule depends on: the facts that do not change, and the state. Machines that
         # differ only in their starting build meet in the same state after a month or two and share the rest.
-        fixed = (tuple(facts.get(name) for name in _FIXED_FACTS), build.split(".")[0] if build else None,
+        fixed = (tuple(facts.get(name) for name in _FIXED_FACTS), _number(build),
                  facts.get("name") if by_name else None, months)
         results: list[MonthForecast] = []
         visited: list[tuple[Any, ...]] = []
@@ -132,8 +132,7 @@ class Simulator:
         build = facts.get("build")
         if family is None or (build is None and self.releases.needs_build(family)):
             return None
-        number = int(build.split(".")[0]) if isinstance(build, str) and "." in build else None
-        return self.releases.monthly(family, number, month)
+        return self.releases.monthly(family, _number(build), month)
 
     def _initial_chain(self, product: str, month: str, build: str | None) -> bool | None:
         """Whether a machine at ``build`` is on the chain in ``month``, a month past the calendar's data."""
@@ -141,7 +140,7 @@ class Simulator:
         if last is None or build is None:
             return None
         known = self.releases.chain_state(product, last, build)
-        crossed = any(is_planned_baseline(m) for m in _between(last, month))
+        crossed = planned_baseline(add_months(month, -1)) > last  # a planned baseline strictly between them
         if crossed and known is not None:
             return False  # a baseline came after the calendar's data and this build predates it
         return known
@@ -194,15 +193,6 @@ class Simulator:
         if exact and build is not None:
             return State(build, True, chain, pending)
         return State(_higher(_higher(state.build, build), floor), False, chain, pending)
-
-
-def _between(first: str, last: str) -> list[str]:
-    """Months strictly between ``first`` and ``last``."""
-    found, month = [], add_months(first, 1)
-    while month < last:
-        found.append(month)
-        month = add_months(month, 1)
-    return found
 
 
 def _month(release: ExpectedRelease, outcome: Outcome, installs: tuple[int | None, str | None],

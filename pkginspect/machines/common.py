@@ -12,6 +12,7 @@ from pkginspect import products
 from pkginspect.errors import FactsError
 from pkginspect.machines.editions import edition_id
 from pkginspect.machines.facts import KNOWN_PRODUCTS, Machine, show
+from pkginspect.types import Build
 
 Source = str | os.PathLike[str] | None
 DocumentKind = Literal["facts", "az-vm", "instance-view", "arc", "resource-graph", "arm-list", "fleet", "unknown"]
@@ -143,19 +144,15 @@ def build_of_os_version(version: str | None) -> str | None:
 
     None when the text is not such a version (the importers then leave the build unknown).
     """
-    if not version:
-        return None
-    match = _OS_VERSION.fullmatch(version.strip())
-    if not match:
-        return None
-    return f"{int(match[1])}.{int(match[2])}"
+    match = _OS_VERSION.fullmatch(version.strip()) if version else None
+    return str(Build(int(match[1]), int(match[2]))) if match else None
 
 
 def product_of(build: str | None, texts: list[str | None]) -> str | None:
     """The product of a build (``"26100.6899"``), narrowed by OS names (server or client), or None when unsure."""
     if not build:
         return None
-    shipped = products.narrow(products.candidates(int(build.split(".")[0])), texts)
+    shipped = products.narrow(products.candidates(Build.parse(build).number), texts)
     if len(shipped) == 1 and shipped[0] in KNOWN_PRODUCTS:
         return shipped[0]
     return None

@@ -15,6 +15,7 @@ from pkginspect import products
 from pkginspect.errors import FactsError, wrong_type
 from pkginspect.machines.editions import INSTALLATION_WORDS, canonical_edition
 from pkginspect.suggest import suggest
+from pkginspect.types import Build
 
 Architecture = Literal["amd64", "arm64"]
 Installation = Literal["core", "desktop"]
@@ -70,7 +71,6 @@ _ALIASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "installation": INSTALLATION_WORDS,
 })
 _GENERATION_WORDS = {"1": 1, "2": 2, "v1": 1, "v2": 2}
-_BUILD = re.compile(r"(?:10\.0\.)?([0-9]{4,5})\.([0-9]{1,6})", re.ASCII)
 _EDITION = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}", re.ASCII)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _MAX_NAME = 255
@@ -126,10 +126,10 @@ def _coerce(fact: str, value: object, text: bool) -> object:
     if fact == "name":
         return _coerce_name(value)
     if fact == "build":
-        match = _BUILD.fullmatch(value.strip())
-        if not match:
+        build = Build.of(value.strip())
+        if build is None:
             raise _Problem(f"build: {show(value)} is not a build like \"20348.2402\" (CurrentBuildNumber.UBR)")
-        return f"{int(match[1])}.{int(match[2])}"
+        return str(build)
     if fact == "edition":
         if not _EDITION.fullmatch(value.strip()):
             raise _Problem(f"edition: {show(value)} is not an EditionID (letters and digits, such as ServerDatacenter,"
@@ -186,7 +186,7 @@ def _cross_check(values: Mapping[str, object]) -> list[str]:
     product, build = values.get("product"), values.get("build")
     if not isinstance(product, str) or not isinstance(build, str):
         return []
-    number = int(build.split(".")[0])
+    number = Build.parse(build).number
     shipped = products.candidates(number)
     if shipped and product not in shipped:
         return [f"build {build} is not a {product} build ({number} is {' or '.join(shipped)})"]
@@ -336,12 +336,12 @@ class Machine:
     @functools.cached_property
     def build_number(self) -> int | None:
         """CurrentBuildNumber from ``build`` (``20348`` for ``"20348.2402"``), or None when the build is unknown."""
-        return int(self.build.split(".")[0]) if self.build else None
+        return Build.parse(self.build).number if self.build else None
 
     @functools.cached_property
     def ubr(self) -> int | None:
         """The update build revision from ``build`` (``2402`` for ``"20348.2402"``), or None when unknown."""
-        return int(self.build.split(".")[1]) if self.build else None
+        return Build.parse(self.build).ubr if self.build else None
 
 
 def require_machine(value: object, function: str, argument: str = "machine") -> Any:

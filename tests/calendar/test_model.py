@@ -1,4 +1,4 @@
-"""Months, builds, the planned cadence, note parsing and product aliases."""
+"""Months, the planned cadence, note parsing and product aliases."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from pkginspect.calendar import (
     is_baseline_month,
     planned_baseline_months,
 )
-from pkginspect.calendar.model import format_build, parse_build
 from pkginspect.calendar.notes import NoteRelease, parse_note
 
 
@@ -45,15 +44,6 @@ def test_planned_cadence() -> None:
     assert planned_baseline_months() == (1, 4, 7, 10)
     assert [m for m in range(1, 13) if is_baseline_month((2025, m))] == [1, 4, 7, 10]
     assert is_baseline_month("2024-10") and not is_baseline_month(Month(2024, 8))
-
-
-def test_builds() -> None:
-    assert parse_build("20348.2402") == (20348, 2402)
-    assert parse_build("26100.32230") == (26100, 32230)
-    assert format_build((20348, 2402)) == "20348.2402"
-    for bad in ("20348", "2034.2402", "20348.2402.1", "20348.", "20348.123456", "x.1"):
-        with pytest.raises(ValueError):
-            parse_build(bad)
 
 
 def test_note_single_out_of_band() -> None:

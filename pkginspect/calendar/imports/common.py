@@ -17,9 +17,8 @@ from pkginspect.calendar.model import (
     Entry,
     Kind,
     Month,
-    format_build,
-    parse_build,
 )
+from pkginspect.types import Build
 
 Cadence = Literal["monthly", "out-of-band", "preview"]
 _KB = re.compile(r"^\s*(?:KB)?([0-9]{6,9})\s*$", re.IGNORECASE | re.ASCII)
@@ -134,7 +133,7 @@ def build_of(value: Any, name: str) -> str | None:
     if len(parts) == 4 and parts[0] == "10":
         text = ".".join(parts[2:])
     try:
-        return format_build(parse_build(text))
+        return str(Build.parse(text, calendar=True))
     except ValueError as exc:
         raise ImportProblem(f"{name} {value!r} is not a build (NNNNN.NNNN)") from exc
 
@@ -171,9 +170,7 @@ def product_for(name: str | None, version: str | None, build: str | None) -> str
     From its build number and UBR (26100 by UBR range), its product name (server or client) and its feature
     version.
     """
-    number = ubr = None
-    if build is not None:
-        number, ubr = parse_build(build)
+    number, ubr = Build.parse(build) if build is not None else (None, None)
     server = "server" in (name or "").casefold()
     if number is None:
         if server or not version:
@@ -238,7 +235,7 @@ def _lower_build_is_the_hotpatch(items: list[Observed]) -> list[Observed]:
     for item in items:
         if item.cadence == "monthly" and item.hotpatch is None and item.build is not None:
             groups.setdefault((item.product, cycle_of(item)), set()).add(item.build)
-    lowest = {key: min(builds, key=parse_build) for key, builds in groups.items() if len(builds) > 1}
+    lowest = {key: min(builds, key=Build.parse) for key, builds in groups.items() if len(builds) > 1}
     settled = []
     for item in items:
         key = (item.product, cycle_of(item))

@@ -26,6 +26,7 @@ from pkginspect.calendar.imports.common import (
     product_for,
     read_each,
 )
+from pkginspect.types import Build
 
 NAME = "Microsoft Graph Windows Updates catalog entries (qualityUpdateCatalogEntry with productRevisions)"
 _QUALITY = "windowsupdates.qualityupdatecatalogentry"
@@ -47,7 +48,7 @@ def os_build(revision: Mapping[str, Any]) -> str | None:
     number, ubr = details.get("buildNumber"), details.get("updateBuildRevision")
     if not isinstance(number, int) or not isinstance(ubr, int) or isinstance(number, bool):
         raise ImportProblem(f"osBuild {dict(details)!r} has no whole buildNumber and updateBuildRevision")
-    return build_of(f"{number}.{ubr}", "osBuild")
+    return build_of(str(Build(number, ubr)), "osBuild")
 
 
 def cadence_of(value: Any, security: bool) -> Cadence:
