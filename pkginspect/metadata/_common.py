@@ -7,7 +7,7 @@ import datetime as _dt
 import enum
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from pkginspect.errors import MetadataError
 from pkginspect.numbers import is_decimal, parse_decimal
@@ -29,7 +29,7 @@ DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 
 _KB_RE = re.compile(r"KB([0-9]{4,8})(?![0-9])", re.IGNORECASE | re.ASCII)
 MAX_VERSION_PARTS = 8
-KB_DIGITS = 8
+_KB_DIGITS = 8
 """A KB number has at most 8 digits; a longer ``KBArticleID`` is not taken as one."""
 _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
@@ -134,6 +134,12 @@ def kb_from_text(*texts: str | None) -> int | None:
     return None
 
 
+def kb_from_field(text: str | None) -> int | None:
+    """Return a KB-number field (``4538483`` or ``KB4538483``, as ``KBArticleID`` is written) as an int, or None."""
+    number = parse_decimal(text, max_digits=_KB_DIGITS)
+    return number if number is not None else kb_from_text(text)
+
+
 def parse_bool(text: str | None) -> bool | None:
     """Parse ``true``/``false`` (also yes/no, 1/0, any case); None when absent or anything else."""
     if text is None:
@@ -167,6 +173,19 @@ def parse_datetime(text: str | None) -> _dt.datetime | None:
         return None
 
 
+class JsonRecord:
+    """Base of the records whose JSON-able data is their fields, then the properties their ``_DERIVED`` names."""
+
+    __slots__ = ()
+    _DERIVED: ClassVar[tuple[str, ...]] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able data."""
+        data: dict[str, Any] = to_jsonable(self)
+        data.update((name, to_jsonable(getattr(self, name))) for name in self._DERIVED)
+        return data
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class UnknownElement:
     """An XML element a parser did not interpret, kept so nothing is silently lost."""
@@ -180,7 +199,7 @@ class UnknownElement:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class AssemblyIdentity:
+class AssemblyIdentity(JsonRecord):
     """An ``<assemblyIdentity>``: the name and coordinates of a package or component."""
 
     name: str
@@ -218,10 +237,6 @@ class AssemblyIdentity:
                 self.version or "",
             )
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able data."""
-        return to_jsonable(self)
 
 
 def to_jsonable(value: Any) -> Any:

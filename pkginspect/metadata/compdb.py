@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from pkginspect.errors import MetadataError
-from pkginspect.metadata._common import (
-    Attributes,
-    Data,
-    UnknownElement,
-    parse_int,
-    to_jsonable,
-)
+from pkginspect.metadata._common import Attributes, Data, JsonRecord, UnknownElement, parse_int
 from pkginspect.metadata.xmlsafe import (
     DEFAULT_LIMITS,
     Element,
@@ -68,7 +61,7 @@ class CompDBFeature:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class CompDB:
+class CompDB(JsonRecord):
     """One composition database (build, language, LCU/SSU/hotpatch…)."""
 
     source: str
@@ -102,11 +95,7 @@ class CompDB:
         """Every payload path of every package, in document order."""
         return tuple(item.path for package in self.packages for item in package.payload if item.path)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able data, with ``is_hotpatch`` added."""
-        data: dict[str, Any] = to_jsonable(self)
-        data["is_hotpatch"] = self.is_hotpatch
-        return data
+    _DERIVED = ("is_hotpatch",)
 
 
 _KNOWN_CHILDREN = {"Features", "Packages", "Tags"}

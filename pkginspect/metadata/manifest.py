@@ -5,17 +5,15 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
-from typing import Any
 
-from pkginspect.errors import MetadataError
 from pkginspect.metadata._common import (
     AssemblyIdentity,
     Attributes,
     Data,
+    JsonRecord,
     UnknownElement,
     parse_version,
     read_bounded,
-    to_jsonable,
 )
 from pkginspect.metadata.mum import identity_from
 from pkginspect.metadata.xmlsafe import (
@@ -27,6 +25,7 @@ from pkginspect.metadata.xmlsafe import (
     attributes,
     descendants,
     elements,
+    expect_root,
     first,
     local_name,
     parse_xml,
@@ -101,7 +100,7 @@ class ManifestFile:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class ComponentManifest:
+class ComponentManifest(JsonRecord):
     """One component manifest; of a compressed one only ``compressed`` and ``compression`` are known."""
 
     source: str
@@ -121,11 +120,6 @@ class ComponentManifest:
     def version_tuple(self) -> tuple[int, ...] | None:
         """The component version as a tuple of ints."""
         return parse_version(self.identity.version) if self.identity else None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able data."""
-        data: dict[str, Any] = to_jsonable(self)
-        return data
 
 
 def parse_manifest(data: Data, source: str, *, limits: XmlLimits = SMALL_DOCUMENT_LIMITS) -> ComponentManifest:
@@ -150,8 +144,7 @@ def parse_manifest(data: Data, source: str, *, limits: XmlLimits = SMALL_DOCUMEN
             unknown=(),
         )
     root = parse_xml(raw, source, limits=limits)
-    if local_name(root) != "assembly":
-        raise MetadataError(source, f"not a component manifest: root element is <{local_name(root)}>, not <assembly>")
+    expect_root(root, "assembly", source, "a component manifest")
     identity_element = first(root, "assemblyIdentity")
     registry_keys = [key for block in elements(root, "registryKeys") for key in elements(block, "registryKey")]
     return ComponentManifest(

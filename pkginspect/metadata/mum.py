@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from typing import Any
 
 from pkginspect.errors import MetadataError
 from pkginspect.metadata._common import (
     AssemblyIdentity,
     Attributes,
     Data,
+    JsonRecord,
     UnknownElement,
     kb_from_text,
     parse_bool,
     parse_datetime,
     parse_int,
     parse_version,
-    to_jsonable,
 )
 from pkginspect.metadata.xmlsafe import (
     SMALL_DOCUMENT_LIMITS,
@@ -26,6 +25,7 @@ from pkginspect.metadata.xmlsafe import (
     attr,
     attributes,
     elements,
+    expect_root,
     first,
     local_name,
     parse_xml,
@@ -99,7 +99,7 @@ class PackageExtended:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class PackageManifest:
+class PackageManifest(JsonRecord):
     """One parsed ``.mum`` file: the package's identity, release type, restart behaviour and contents."""
 
     source: str
@@ -200,12 +200,7 @@ class PackageManifest:
         """Identities of the drivers this package installs (``<update><driver>``)."""
         return self._contents("driver")
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able data, with the derived ``kb`` and ``version_tuple`` added."""
-        data: dict[str, Any] = to_jsonable(self)
-        data["kb"] = self.kb
-        data["version_tuple"] = to_jsonable(self.version_tuple)
-        return data
+    _DERIVED = ("kb", "version_tuple")
 
 
 def parse_mum(data: Data, source: str, *, limits: XmlLimits = SMALL_DOCUMENT_LIMITS) -> PackageManifest:
@@ -219,8 +214,7 @@ def parse_mum(data: Data, source: str, *, limits: XmlLimits = SMALL_DOCUMENT_LIM
 
 def manifest_from_element(root: Element, source: str) -> PackageManifest:
     """Build a :class:`PackageManifest` from a parsed ``<assembly>`` element (e.g. inlined in WSUS)."""
-    if local_name(root) != "assembly":
-        raise MetadataError(source, f"not a package manifest: root element is <{local_name(root)}>, not <assembly>")
+    expect_root(root, "assembly", source, "a package manifest")
     identity_element = first(root, "assemblyIdentity")
     if identity_element is None:
         raise MetadataError(source, "not a package manifest: no <assemblyIdentity> element")

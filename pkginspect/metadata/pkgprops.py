@@ -10,8 +10,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pkginspect.errors import MetadataError
-from pkginspect.metadata._common import DEFAULT_MAX_BYTES, KB_DIGITS, Data, kb_from_text, read_bounded
-from pkginspect.numbers import parse_decimal
+from pkginspect.metadata._common import DEFAULT_MAX_BYTES, Data, kb_from_field, read_bounded
 
 _LINE_RE = re.compile(r'\A\s*([^="]*[^=\s"])\s*=\s*"(.*)"\s*\Z', re.DOTALL)
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
@@ -51,9 +50,7 @@ class PackageProperties(Mapping[str, str]):
     @property
     def kb(self) -> int | None:
         """``KB Article Number`` as an int (accepts ``4538483`` and ``KB4538483``)."""
-        value = self.lookup("KB Article Number")
-        number = parse_decimal(value, max_digits=KB_DIGITS)
-        return number if number is not None else kb_from_text(value)
+        return kb_from_field(self.lookup("KB Article Number"))
 
     @property
     def package_type(self) -> str | None:

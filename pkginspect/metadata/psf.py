@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-from typing import Any
 
-from pkginspect.errors import MetadataError
-from pkginspect.metadata._common import Attributes, Data, UnknownElement, parse_int, to_jsonable
+from pkginspect.metadata._common import Attributes, Data, JsonRecord, UnknownElement, parse_int
 from pkginspect.metadata.xmlsafe import (
     DEFAULT_LIMITS,
     Element,
@@ -15,6 +13,7 @@ from pkginspect.metadata.xmlsafe import (
     attr,
     attributes,
     elements,
+    expect_root,
     first,
     local_name,
     parse_xml,
@@ -73,7 +72,7 @@ class ExpressFile:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class ExpressIndex:
+class ExpressIndex(JsonRecord):
     """A parsed container index."""
 
     source: str
@@ -99,11 +98,6 @@ class ExpressIndex:
         folded = name.casefold()
         return next((file for file in self.files if file.name.casefold() == folded), None)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able data."""
-        data: dict[str, Any] = to_jsonable(self)
-        return data
-
 
 def parse_express_index(data: Data, source: str, *, limits: XmlLimits = DEFAULT_LIMITS) -> ExpressIndex:
     """Parse a ``*.cix.xml`` container index.
@@ -111,8 +105,7 @@ def parse_express_index(data: Data, source: str, *, limits: XmlLimits = DEFAULT_
     Raises :class:`~pkginspect.errors.MetadataError` for bad XML or a root other than ``<Container>``.
     """
     root = parse_xml(data, source, limits=limits)
-    if local_name(root) != "Container":
-        raise MetadataError(source, f"not an express index: root element is <{local_name(root)}>, not <Container>")
+    expect_root(root, "Container", source, "an express index")
     files: list[ExpressFile] = []
     unknowns: list[UnknownElement] = []
     description: str | None = None

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
-from pkginspect.errors import MetadataError
-from pkginspect.metadata._common import AssemblyIdentity, Data, UnknownElement, to_jsonable
+from pkginspect.metadata._common import AssemblyIdentity, Data, JsonRecord, UnknownElement
 from pkginspect.metadata.mum import identity_from
 from pkginspect.metadata.xmlsafe import (
     SMALL_DOCUMENT_LIMITS,
@@ -15,6 +13,7 @@ from pkginspect.metadata.xmlsafe import (
     attr,
     descendants,
     elements,
+    expect_root,
     first,
     local_name,
     parse_xml,
@@ -42,18 +41,13 @@ class UnattendPackage:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class UnattendFile:
+class UnattendFile(JsonRecord):
     """A parsed unattend file (``urn:schemas-microsoft-com:unattend``)."""
 
     source: str
     packages: tuple[UnattendPackage, ...]
     unknown: tuple[UnknownElement, ...]
     """Top-level elements other than ``<servicing>`` (settings passes and the like)."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able data."""
-        data: dict[str, Any] = to_jsonable(self)
-        return data
 
 
 def parse_unattend(data: Data, source: str, *, limits: XmlLimits = SMALL_DOCUMENT_LIMITS) -> UnattendFile:
@@ -62,8 +56,7 @@ def parse_unattend(data: Data, source: str, *, limits: XmlLimits = SMALL_DOCUMEN
     Raises :class:`~pkginspect.errors.MetadataError` for bad XML or a root other than ``<unattend>``.
     """
     root = parse_xml(data, source, limits=limits)
-    if local_name(root) != "unattend":
-        raise MetadataError(source, f"not an unattend file: root element is <{local_name(root)}>, not <unattend>")
+    expect_root(root, "unattend", source, "an unattend file")
     packages: list[UnattendPackage] = []
     for servicing in elements(root, "servicing"):
         packages.extend(_package(element) for element in descendants(servicing, "package"))

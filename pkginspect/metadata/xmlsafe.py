@@ -200,6 +200,12 @@ def first(parent: Element, name: str) -> Element | None:
     return next(elements(parent, name), None)
 
 
+def expect_root(root: Element, name: str, source: str, what: str) -> None:
+    """Unless ``root`` is a ``<name>`` element, raise a MetadataError saying the file is not ``what``."""
+    if local_name(root) != name:
+        raise MetadataError(source, f"not {what}: root element is <{local_name(root)}>, not <{name}>")
+
+
 def descendants(parent: Element, name: str) -> Iterator[Element]:
     """Yield every descendant element (not ``parent`` itself) whose local name is ``name``, in order."""
     for element in parent.iterdescendants():
@@ -257,6 +263,7 @@ __all__ = [
     "attributes",
     "descendants",
     "elements",
+    "expect_root",
     "first",
     "is_fragment_root",
     "local_name",
