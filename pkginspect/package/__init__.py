@@ -13,8 +13,6 @@ disagree are recorded in ``conflicts``; the package's own ``update.mum`` wins ov
 Metadata files are parsed one at a time as the folder is decoded (only the records are kept), and decoding
 stops at the last wanted member. A metadata file that fails to parse becomes a ``problem``, not a failure; a
 package that cannot be opened at all raises its ``ContainerError``.
-
-The records are in ``model``, the reading by a read plan in ``gather``, the locating in ``discover``.
 """
 
 from __future__ import annotations
@@ -35,17 +33,8 @@ from pkginspect.package.model import (
     require_update_package,
 )
 
-__all__ = [
-    "CbsPackage",
-    "Component",
-    "Fact",
-    "MemberInfo",
-    "SubPackage",
-    "UpdatePackage",
-    "find_packages",
-    "inspect",
-    "require_update_package",
-]
+__all__ = ["CbsPackage", "Component", "Fact", "MemberInfo", "SubPackage", "UpdatePackage", "find_packages", "inspect",
+           "require_update_package"]
 
 
 def inspect(

@@ -24,15 +24,13 @@ def find_packages(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     pull in ``broken/``), and FIFOs, devices and sockets are never opened.
     """
     found: list[str] = []
-    for path in paths:
-        text = os.fspath(path)
-        if not os.path.isdir(text):
-            found.append(text)
-            continue
+    for text in (os.fspath(path) for path in paths):
         try:
-            names = sorted(os.listdir(text))
+            names = sorted(os.listdir(text)) if os.path.isdir(text) else None
         except OSError:
-            found.append(text)  # let inspect report why it cannot be read
+            names = None  # let inspect report why it cannot be read
+        if names is None:
+            found.append(text)
             continue
         for name in names:
             full = os.path.join(text, name)
@@ -104,19 +102,11 @@ def cbs_holders(entries: Mapping[str, Entry], kinds: Mapping[str, str | None]) -
 
 
 def revision_file(entries: Iterable[str], prefix: str, folder: str, revision: int | None) -> str | None:
-    """WSUSSCAN's ``<folder>/<revision>`` file under ``prefix``, if the package has it."""
+    """WSUSSCAN's ``<folder>/<revision>`` file under ``prefix``; in ``localized/<language>/``, English first."""
     if revision is None:
         return None
-    wanted = f"{prefix}{SEPARATOR}{folder}/{revision}".lower()
-    return next((p for p in entries if p.lower() == wanted), None)
-
-
-def localized_file(entries: Iterable[str], prefix: str, revision: int | None) -> str | None:
-    """WSUSSCAN's ``localized/<language>/<revision>`` file under ``prefix``: the English one, else the first."""
-    if revision is None:
-        return None
-    start = f"{prefix}{SEPARATOR}localized/".lower()
+    start = f"{prefix}{SEPARATOR}{folder}/".lower()
+    if folder != "localized":
+        return next((p for p in entries if p.lower() == f"{start}{revision}"), None)
     matches = [p for p in entries if p.lower().startswith(start) and p.lower().endswith(f"/{revision}")]
-    english = [p for p in matches if p.lower().startswith(start + "en/")]
-    chosen = english or matches
-    return chosen[0] if chosen else None
+    return next((p for p in matches if p.lower().startswith(f"{start}en/")), next(iter(matches), None))

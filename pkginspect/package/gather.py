@@ -15,53 +15,34 @@ from pkginspect import products
 from pkginspect.containers import SEPARATOR, Entry, Package, join
 from pkginspect.errors import PkgInspectError
 from pkginspect.metadata.compdb import is_hotpatch_compdb_name
-from pkginspect.package.discover import (
-    cbs_holders,
-    is_shallow,
-    is_update_mum,
-    localized_file,
-    revision_file,
-    walk,
-)
-from pkginspect.package.model import (
-    RESTART_ORDER,
-    CbsPackage,
-    Component,
-    Fact,
-    MemberInfo,
-    SubPackage,
-    UpdatePackage,
-    primary_of,
-)
+from pkginspect.package.discover import cbs_holders, is_shallow, is_update_mum, revision_file, walk
+from pkginspect.package.model import CbsPackage, Component, Fact, MemberInfo, SubPackage, UpdatePackage, primary_of
 from pkginspect.paths import base_name
 
 METADATA_MAX = 32 * 1024 * 1024
 HASH_CHUNK = 1024 * 1024
 _HOTPATCH_CAB = re.compile(r"-hotpatch-[a-z0-9]+\.(cab|wim)$", re.IGNORECASE)
 _PSF = re.compile(r"\.psf$", re.IGNORECASE)
-PACKAGE_KINDS = {
-    "package_for_rollupfix": "cumulative",
-    "package_for_servicingstack": "servicing-stack",
-    "package_for_dotnetrollup": "dotnet",
-    "package_for_revisedfix": "revised-fix",
-    "package_for_windowsexperiencefeaturepack": "feature-pack",
-    "package_for_safeosdu": "safe-os",
+PACKAGE_KINDS = {  # a CBS package's kind by its name
+    "package_for_rollupfix": "cumulative", "package_for_servicingstack": "servicing-stack",
+    "package_for_dotnetrollup": "dotnet", "package_for_revisedfix": "revised-fix",
+    "package_for_windowsexperiencefeaturepack": "feature-pack", "package_for_safeosdu": "safe-os",
 }
 
 
 @dataclass(frozen=True)
 class Plan:
-    """The read plan: the member tree found in the package, and how far to read it."""
+    """The read plan: the members found and how far to read them.
+
+    ``entries`` by nested path in walk order, ``kinds`` their metadata kinds; ``components`` reads the component
+    manifests too, ``deep`` even the members behind the payload.
+    """
 
     package: Package
     entries: Mapping[str, Entry]
-    """Every member walked so far by nested path, in walk order."""
     kinds: Mapping[str, str | None]
-    """Each member's metadata kind (:func:`pkginspect.metadata.kind_of`)."""
     components: bool
-    """Read the component manifests too."""
     deep: bool
-    """Read every metadata member, even those behind the payload."""
 
     @classmethod
     def of(cls, package: Package, entries: Iterable[Entry], components: bool, deep: bool) -> Plan:
@@ -117,10 +98,7 @@ class Records:
 
 
 class _Reading:
-    """Reads metadata members one at a time, one decoding pass per container, and keeps what went wrong.
-
-    Failures become ``problems``; deep members skipped go to ``not_read``, disagreeing sources to ``conflicts``.
-    """
+    """Reads metadata members (one decoding pass per container), noting problems, skipped members, conflicts."""
 
     def __init__(self, package: Package) -> None:
         self.package = package
@@ -213,7 +191,7 @@ def _read_wsus(reading: _Reading, plan: Plan) -> Wsus:
     leaves = wsus.bundled_updates(bundle) if bundle else ()
     leaf = leaves[0] if leaves else bundle
     extended = [revision_file(plan.entries, prefix, "extended", u.revision_id if u else None) for u in (bundle, leaf)]
-    localized = localized_file(plan.entries, prefix, bundle.revision_id if bundle else None)
+    localized = revision_file(plan.entries, prefix, "localized", bundle.revision_id if bundle else None)
     cores = [c for u in (leaves or (bundle,)) if u is not None
              and (c := revision_file(plan.entries, prefix, "core", u.revision_id))]
     read = dict(reading.each(p for p in {*extended, localized, *cores} if p))
@@ -287,9 +265,8 @@ def _gather_cbs(
     # Second pass: the deep sub-packages, only while they could still raise the restart to "required";
     # update.mum comes along (it sits with them), so its copy in WSUSSCAN can be checked against it.
     known = [m for m in (records.get(update) or inlined, *records.values()) if m is not None]
-    strongest = max((RESTART_ORDER.get(m.restart, 1) for m in known), default=0)
     rest = [p for p in (update, *subs_paths) if p not in attempted]
-    if any(p != update for p in rest) and strongest < RESTART_ORDER["required"]:
+    if any(p != update for p in rest) and all(m.restart != "required" for m in known):
         records.update(reading.parse_each("mum", rest))
         attempted += rest
     reading.not_read.extend(p for p in (update, *subs_paths) if p not in attempted)
@@ -298,7 +275,6 @@ def _gather_cbs(
         return None
     if update in records and inlined is not None:
         reading.conflicts.extend(_manifest_conflicts(records[update], inlined))
-        manifest = records[update]
     subs = tuple(SubPackage(sub.identity.name, sub.identity.version, sub.release_type, sub.restart, path,
                             sub.parent_versions) for path in subs_paths if (sub := records.get(path)) is not None)
     manifests = [p for p in plan.of_kind("manifest") if p.rpartition(SEPARATOR)[0] == holder] if plan.components else []
@@ -308,16 +284,14 @@ def _gather_cbs(
 
 def _manifest_conflicts(own: md.PackageManifest, copy: md.PackageManifest) -> list[str]:
     """Where the package's update.mum and WSUSSCAN's inlined copy of it disagree (the update.mum is used)."""
-    found = []
-    for label, mine, theirs in (
+    compared = (
         ("identity", own.identity.key, copy.identity.key),
         ("releaseType", own.release_type, copy.release_type),
         ("restart", own.restart, copy.restart),
         ("parents", sorted(i.key for i in own.parent_identities), sorted(i.key for i in copy.parent_identities)),
-    ):
-        if mine != theirs:
-            found.append(f"{label}: {mine!r} in {own.source} (used), {theirs!r} in {copy.source}")
-    return found
+    )
+    return [f"{label}: {mine!r} in {own.source} (used), {theirs!r} in {copy.source}"
+            for label, mine, theirs in compared if mine != theirs]
 
 
 def _fact_conflicts(records: Records, result: UpdatePackage) -> list[str]:
@@ -350,20 +324,16 @@ def _component(reading: _Reading, path: str, data: bytes | None) -> Component:
 def _cbs_package(
     holder: str, manifest: md.PackageManifest, subs: tuple[SubPackage, ...], comps: tuple[Component, ...]
 ) -> CbsPackage:
-    identity = manifest.identity
-    kind = PACKAGE_KINDS.get(identity.name.lower(), "package")
-    build = None
-    target = None
-    version_build = products.build_of_version(identity.version)
+    kind = PACKAGE_KINDS.get(manifest.identity.name.lower(), "package")
+    source = manifest.source
+    found = products.build_of_version(manifest.identity.version)
     # .NET package versions follow the framework, not Windows: their target build comes from the parents.
-    if version_build and kind in ("cumulative", "servicing-stack", "revised-fix"):
-        number, ubr = version_build
-        target = Fact(number, manifest.source)
-        build = Fact(f"{number}.{ubr}", manifest.source)
-    if target is None:
-        parents = (products.build_of_version(p.version) for group in manifest.parents for p in group.identities)
-        target = next((Fact(found[0], manifest.source) for found in parents if found), None)
-    return CbsPackage(holder, manifest, kind, build, target, subs, comps)
+    if found and kind in ("cumulative", "servicing-stack", "revised-fix"):
+        build = Fact(f"{found[0]}.{found[1]}", source)
+        return CbsPackage(holder, manifest, kind, build, Fact(found[0], source), subs, comps)
+    parents = (products.build_of_version(p.version) for group in manifest.parents for p in group.identities)
+    target = next((Fact(number, source) for number, _ in filter(None, parents)), None)
+    return CbsPackage(holder, manifest, kind, None, target, subs, comps)
 
 
 def _first(*facts: Fact[Any] | None) -> Fact[Any] | None:
@@ -371,9 +341,8 @@ def _first(*facts: Fact[Any] | None) -> Fact[Any] | None:
 
 
 def _read(record: Any, attribute: str) -> Fact[Any] | None:
-    """``record.attribute`` with the record's source, when there is a record and it has a value."""
-    value = getattr(record, attribute, None)
-    return Fact(value, record.source) if value is not None else None
+    """``record.attribute`` with the record's source, when there is a record and the value is not empty."""
+    return _first(Fact(getattr(record, attribute, None), getattr(record, "source", "")))
 
 
 def _assemble(plan: Plan, records: Records) -> UpdatePackage:
@@ -382,64 +351,43 @@ def _assemble(plan: Plan, records: Records) -> UpdatePackage:
     primary = primary_of(records.packages)
     mum = primary.manifest if primary else None
     bundle = wsus.package.bundle if wsus.package else None
-    title = _first(_read(wsus.localized, "title"))
+    title = _read(wsus.localized, "title")
     target = primary.target_build if primary else None
     # Every product shipping the build: one .msu serves both (Windows 11 24H2 and Server 2025 share their
     # cumulative updates, whatever product the WSUS title names).
     family = products.candidates(target.value if target else None)
+    entries = plan.entries.values()
     return UpdatePackage(
-        path=package.path,
-        container=package.kind,
-        size=package.size,
-        sha256=records.sha256,
-        members=tuple(
-            MemberInfo(e.path, e.member.size, e.member.compression, e.depth, e.container)
-            for e in plan.entries.values()
-        ),
-        kb=_first(
-            Fact(mum.identity.kb or md.kb_from_text(mum.identifier), mum.source) if mum else None,
-            _read(properties, "kb"),
-            _read(wsus.extended_bundle, "kb"),
-            Fact(md.kb_from_text(os.path.basename(package.path)), package.path),
-        ),
+        path=package.path, container=package.kind, size=package.size, sha256=records.sha256,
+        members=tuple(MemberInfo(e.path, e.member.size, e.member.compression, e.depth, e.container) for e in entries),
+        kb=_first(Fact(mum.identity.kb or md.kb_from_text(mum.identifier), mum.source) if mum else None,
+                  _read(properties, "kb"), _read(wsus.extended_bundle, "kb"),
+                  Fact(md.kb_from_text(os.path.basename(package.path)), package.path)),
         title=title,
-        description=_first(_read(wsus.localized, "description")),
-        msrc_severity=_first(_read(wsus.extended_bundle, "msrc_severity")),
-        classification=_first(_read(wsus.package, "classification_id")),
+        description=_read(wsus.localized, "description"),
+        msrc_severity=_read(wsus.extended_bundle, "msrc_severity"),
+        classification=_read(wsus.package, "classification_id"),
         classification_name=wsus.package.classification_name if wsus.package else None,
         reboot_behavior=_first(_read(wsus.extended_leaf, "reboot_behavior"),
                                _read(wsus.extended_bundle, "reboot_behavior")),
-        creation_date=_first(
-            Fact(bundle.creation_date, wsus.package.source) if wsus.package and bundle else None,
-            _read(mum, "creation_time_stamp"),
-            Fact(properties.lookup("Build Date"), properties.source) if properties else None,
-        ),
-        package_type=_read(properties, "package_type"),
-        release_type=_first(_read(mum, "release_type")),
-        restart=_restart(primary),
+        creation_date=_first(Fact(bundle.creation_date, wsus.package.source) if wsus.package and bundle else None,
+                             _read(mum, "creation_time_stamp"),
+                             Fact(properties.lookup("Build Date"), properties.source) if properties else None),
+        # Unlike the other facts, an empty package type is kept.
+        package_type=Fact(properties.package_type, properties.source)
+        if properties and properties.package_type is not None else None,
+        release_type=_read(mum, "release_type"),
+        restart=_first(primary.restart) if primary else None,
         build=primary.build if primary else None,
-        architecture=_first(
-            Fact(mum.identity.processor_architecture, mum.source) if mum else None,
-            _read(properties, "architecture"),
-        ),
+        architecture=_first(Fact(mum.identity.processor_architecture, mum.source) if mum else None,
+                            _read(properties, "architecture")),
         products=Fact(family, target.source if target else package.path) if family else None,
-        packages=records.packages,
-        compdbs=records.compdbs,
+        packages=records.packages, compdbs=records.compdbs,
         express_indexes=tuple(plan.of_kind("express-index")),
-        psf_payloads=tuple(e.path for e in plan.entries.values() if e.depth == 0 and _PSF.search(e.path)),
+        psf_payloads=tuple(e.path for e in entries if e.depth == 0 and _PSF.search(e.path)),
         hotpatch_markers=_hotpatch_markers(plan.entries, title),
-        wsus=wsus.package,
-        properties=properties,
-        unattend=records.unattend,
-        problems=records.problems,
+        wsus=wsus.package, properties=properties, unattend=records.unattend, problems=records.problems,
     )
-
-
-def _restart(primary: CbsPackage | None) -> Fact[str] | None:
-    if primary is None:
-        return None
-    strongest = primary.restart
-    return Fact(strongest.value, strongest.source) if strongest.value else None
 
 
 def _hotpatch_markers(entries: Mapping[str, Entry], title: Fact[str] | None) -> tuple[Fact[str], ...]:

@@ -174,29 +174,21 @@ class UpdatePackage:
 
     def to_dict(self, members: bool = True) -> dict[str, Any]:
         """Plain JSON-able data (validates against ``schemas/inspect.schema.json``)."""
+        facts = ("kb", "title", "description", "msrc_severity", "classification", "reboot_behavior", "creation_date",
+                 "package_type", "release_type", "restart", "build", "architecture", "products")
         data: dict[str, Any] = {
-            "path": self.path,
-            "name": self.name,
-            "container": self.container,
-            "size": self.size,
-            "sha256": self.sha256,
+            "path": self.path, "name": self.name, "container": self.container, "size": self.size, "sha256": self.sha256,
+            **{name: _fact(getattr(self, name)) for name in facts},
+            "classification_name": self.classification_name,
+            "ubr": self.ubr,
+            "packages": [p.to_dict() for p in self.packages],
+            "compdbs": [{"source": c.source, "type": c.type, "name": c.name, "release_type": c.release_type,
+                         "hotpatch": "hotpatch" in (c.source + " " + (c.name or "")).lower()} for c in self.compdbs],
+            "express_indexes": list(self.express_indexes),
+            "psf_payloads": list(self.psf_payloads),
+            "hotpatch_markers": [m.to_dict() for m in self.hotpatch_markers],
+            "problems": list(self.problems),
         }
-        for name in ("kb", "title", "description", "msrc_severity", "classification", "reboot_behavior",
-                     "creation_date", "package_type", "release_type", "restart", "build", "architecture",
-                     "products"):
-            data[name] = _fact(getattr(self, name))
-        data["classification_name"] = self.classification_name
-        data["ubr"] = self.ubr
-        data["packages"] = [p.to_dict() for p in self.packages]
-        data["compdbs"] = [
-            {"source": c.source, "type": c.type, "name": c.name, "release_type": c.release_type,
-             "hotpatch": "hotpatch" in (c.source + " " + (c.name or "")).lower()}
-            for c in self.compdbs
-        ]
-        data["express_indexes"] = list(self.express_indexes)
-        data["psf_payloads"] = list(self.psf_payloads)
-        data["hotpatch_markers"] = [m.to_dict() for m in self.hotpatch_markers]
-        data["problems"] = list(self.problems)
         if self.conflicts:
             data["conflicts"] = list(self.conflicts)
         if self.not_read:
