@@ -12,9 +12,8 @@ from fixtures.packages import build_members, cbs_package, write_outer_cabinet
 from fixtures.realistic import write_realistic
 from fixtures.specs import load_spec
 from fixtures.wsus import Payload, wsusscan_cab
-from pkginspect import package as gathering
 from pkginspect.cli import main
-from pkginspect.package import inspect
+from pkginspect.package import UpdatePackage, discover, inspect
 
 SPECS = Path(__file__).parents[2] / "fixtures" / "specs"
 FACTS = ("kb", "release_type", "restart", "build", "architecture", "title", "reboot_behavior", "products")
@@ -31,10 +30,10 @@ def realistic(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture()
 def shallow_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """Treat anything behind 1 MiB as deep, so small test packages behave like gigabyte ones."""
-    monkeypatch.setattr(gathering, "SHALLOW_BYTES", 1 << 20)
+    monkeypatch.setattr(discover, "SHALLOW_BYTES", 1 << 20)
 
 
-def values(package: gathering.UpdatePackage) -> dict[str, object]:
+def values(package: UpdatePackage) -> dict[str, object]:
     return {name: getattr(package, name).value for name in FACTS if getattr(package, name) is not None}
 
 
