@@ -15,7 +15,7 @@ from typing import Any
 
 from pkginspect.calendar import Calendar
 from pkginspect.rules.engine import Outcome, Ruleset
-from pkginspect.rules.memo import add_path, find
+from pkginspect.rules.memo import ConditionMemo, add_path, find
 from pkginspect.rules.programs import product_name
 from pkginspect.rules.symbols import DERIVED_SYMBOLS, KIND_NAMES, PACKAGE_SYMBOLS, Context
 
@@ -112,6 +112,7 @@ class UpdateEvaluator:
         self.calendar = calendar
         self.ruleset = ruleset
         self._updates: dict[Hashable, tuple[dict[str, Any], dict[Any, Any], list[Any]]] = {}
+        self._conditions = ConditionMemo()
         self.evaluations = 0
         """How many times the rules actually ran (the rest came from the memo)."""
 
@@ -129,7 +130,7 @@ class UpdateEvaluator:
         if found is not None:
             return found
         trace: list[tuple[str, Any]] = []
-        outcome = self.ruleset.evaluate(context, trace)
+        outcome = self.ruleset.evaluate(context, trace, self._conditions.matches)
         self.evaluations += 1
         found = Projection(outcome, frozenset(symbol for symbol, _ in trace))
         add_path(root, trace, found, values)
