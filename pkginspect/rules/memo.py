@@ -39,36 +39,33 @@ def add_path(root: list[Any], trace: list[tuple[str, Any]], leaf: Any, fixed: Co
 
     Symbols in ``fixed`` have one value for every path of this trie: they are left out, and never read again.
     """
+    trace = [(symbol, value) for symbol, value in trace if symbol not in fixed]
     with contextlib.suppress(TypeError):
-        _add_path(root, [(symbol, value) for symbol, value in trace if symbol not in fixed], leaf)
-
-
-def _add_path(root: list[Any], trace: list[tuple[str, Any]], leaf: Any) -> None:
-    passed: list[tuple[Any, ...]] = []
-    node = root[0]
-    depth = 0
-    while True:
-        if node is None:
-            new = _chain(trace, depth, leaf)
-            break
-        if depth == len(trace) or type(node) is not tuple or node[0] != trace[depth][0]:
-            return  # known already, or an inconsistent path (cannot happen for deterministic rules)
-        value = trace[depth][1]
-        if len(node) == 3 and node[1] != value:
-            new = (node[0], {node[1]: node[2], value: _chain(trace, depth + 1, leaf)})
-            break
-        passed.append(node)
-        node = node[2] if len(node) == 3 else node[1].get(value)
-        depth += 1
-    # ``new`` takes the place of the node at ``depth``; one-edge nodes above it are rebuilt up to a dict.
-    while passed:
-        parent = passed.pop()
-        depth -= 1
-        if len(parent) == 2:
-            parent[1][trace[depth][1]] = new
-            return
-        new = (parent[0], parent[1], new)
-    root[0] = new
+        passed: list[tuple[Any, ...]] = []
+        node = root[0]
+        depth = 0
+        while True:
+            if node is None:
+                new = _chain(trace, depth, leaf)
+                break
+            if depth == len(trace) or type(node) is not tuple or node[0] != trace[depth][0]:
+                return  # known already, or an inconsistent path (cannot happen for deterministic rules)
+            value = trace[depth][1]
+            if len(node) == 3 and node[1] != value:
+                new = (node[0], {node[1]: node[2], value: _chain(trace, depth + 1, leaf)})
+                break
+            passed.append(node)
+            node = node[2] if len(node) == 3 else node[1].get(value)
+            depth += 1
+        # ``new`` takes the place of the node at ``depth``; one-edge nodes above it are rebuilt up to a dict.
+        while passed:
+            parent = passed.pop()
+            depth -= 1
+            if len(parent) == 2:
+                parent[1][trace[depth][1]] = new
+                return
+            new = (parent[0], parent[1], new)
+        root[0] = new
 
 
 class ConditionMemo:
