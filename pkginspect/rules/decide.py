@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any, cast
 
 from pkginspect.calendar import Calendar, bundled_calendar
 from pkginspect.classification import Classification, classify, classify_batch
 from pkginspect.machines.facts import require_machine
 from pkginspect.package import UpdatePackage, require_update_package
-from pkginspect.rules.engine import Outcome, Reason, Rule, Ruleset, load_ruleset
+from pkginspect.rules.engine import Outcome, Reason, Ruleset, load_ruleset
+from pkginspect.rules.memo import ConditionMemo, add_path, find
 from pkginspect.rules.symbols import Context, machine_values, package_values
 from pkginspect.types import Verdict
 
@@ -48,11 +47,6 @@ class Decision:
 _default_ruleset: Ruleset | None = None
 
 
-def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    """The values with ``Kind`` and ``Verdict`` members as plain strings: rule-engine's ``==`` compares types."""
-    return {name: value.value if isinstance(value, Enum) else value for name, value in values.items()}
-
-
 def default_ruleset() -> Ruleset:
     """The bundled rules, loaded once."""
     global _default_ruleset
@@ -64,11 +58,10 @@ def default_ruleset() -> Ruleset:
 class Evaluator:
     """Evaluates many machines against classified packages, memoising outcomes exactly.
 
-    Rule evaluation is a function of the (symbol, value) pairs it reads, in order. Each package keeps a trie
-    of those sequences: a node is the next symbol read, an edge one of its values, a leaf the outcome. A
-    machine whose values follow a known path gets that outcome after reading only the symbols on it. Outcomes
-    share equal reasons (one object each), and each rule's condition is memoised the same way
-    (:class:`ConditionMemo`), so a new path runs no rule-engine expression twice for the same values.
+    Each package keeps a trie of outcomes (``memo``): a machine whose values follow a known path gets that
+    outcome after reading only the symbols on it. Outcomes share equal reasons (one object each), and each
+    rule's condition is memoised the same way (:class:`ConditionMemo`), so a new path runs no rule-engine
+    expression twice for the same values.
     """
 
     def __init__(self, calendar: Calendar | None = None, ruleset: Ruleset | None = None) -> None:
@@ -85,7 +78,7 @@ class Evaluator:
     ]:
         key = id(classification)
         if key not in self._packages:
-            self._packages[key] = (_plain(package_values(package, classification)), {}, [None])
+            self._packages[key] = (package_values(package, classification), {}, [None])
         return self._packages[key]
 
     def _machine(self, machine: Any) -> dict[str, Any]:
@@ -104,25 +97,12 @@ class Evaluator:
         values, chains, root = self._package(package, classification)
         machine_facts = self._machine(machine)
         context = Context(machine_facts, values, self.calendar, chains)
-        node = root[0]
-        try:
-            # Nodes as _add_path makes them; a leaf is an Outcome. Symbols resolve as in Context.
-            while type(node) is tuple:
-                symbol = node[0]
-                value = machine_facts.get(symbol, _MISS)
-                if value is _MISS:
-                    value = values.get(symbol, _MISS)
-                    if value is _MISS:
-                        value = context.get(symbol)
-                node = (node[2] if node[1] == value else None) if len(node) == 3 else node[1].get(value)
-        except TypeError:  # an unhashable value: evaluate without the memo
-            node = None
+        node = find(root, context.get)
         if node is not None:
             return cast(Outcome, node)
         trace: list[tuple[str, Any]] = []
         outcome = self._intern(self.ruleset.evaluate(context, trace, self._conditions.matches))
-        with contextlib.suppress(TypeError):
-            _add_path(root, trace, outcome)
+        add_path(root, trace, outcome, values)
         return outcome
 
     def _intern(self, outcome: Outcome) -> Outcome:
@@ -143,102 +123,8 @@ class Evaluator:
                         outcome.missing)
 
 
-_MISS = object()
 MACHINE_DERIVED = ("hotpatch_program", "hotpatch_ineligibility", "product_name")
 """Derived symbols computed from machine facts only (``symbols.DERIVED_NEEDS``)."""
-
-
-def _insert(trie: dict[Any, Any], trace: list[tuple[str, Any]], outcome: Any) -> None:
-    """Add ``trace`` → ``outcome`` to a trie of dict nodes (``symbol``, ``edges``, ``outcome``): the forecast's."""
-    node = trie
-    for symbol, value in trace:
-        if "outcome" in node:
-            return
-        if node.setdefault("symbol", symbol) != symbol:
-            return  # cannot happen for deterministic rules; never cache an inconsistent path
-        node = node.setdefault("edges", {}).setdefault(value, {})
-    if "symbol" not in node:
-        node["outcome"] = outcome
-
-
-def _chain(trace: list[tuple[str, Any]], start: int, leaf: Any) -> Any:
-    node = leaf
-    for symbol, value in reversed(trace[start:]):
-        node = (symbol, value, node)
-    return node
-
-
-def _add_path(root: list[Any], trace: list[tuple[str, Any]], leaf: Any) -> None:
-    """Add the path ``trace`` → ``leaf`` (an Outcome, or a condition's bool) to the trie at ``root[0]``.
-
-    A node with one edge is ``(symbol, value, next node)``, one with more ``(symbol, {value: next node})``:
-    most paths share a prefix and then run alone to their leaf, and a tuple is a fraction of a dict's size.
-    """
-    passed: list[tuple[Any, ...]] = []
-    node = root[0]
-    depth = 0
-    while True:
-        if node is None:
-            new = _chain(trace, depth, leaf)
-            break
-        if depth == len(trace) or type(node) is not tuple or node[0] != trace[depth][0]:
-            return  # known already, or an inconsistent path (cannot happen for deterministic rules)
-        value = trace[depth][1]
-        if len(node) == 3 and node[1] != value:
-            new = (node[0], {node[1]: node[2], value: _chain(trace, depth + 1, leaf)})
-            break
-        passed.append(node)
-        node = node[2] if len(node) == 3 else node[1].get(value)
-        depth += 1
-    # ``new`` takes the place of the node at ``depth``; one-edge nodes above it are rebuilt up to a dict.
-    while passed:
-        parent = passed.pop()
-        depth -= 1
-        if len(parent) == 2:
-            parent[1][trace[depth][1]] = new
-            return
-        new = (parent[0], parent[1], new)
-    root[0] = new
-
-
-class ConditionMemo:
-    """Rule conditions memoised by the (symbol, value) pairs they read, in order: one trie per rule.
-
-    ``matches`` stands in for ``rule.compiled.matches(recorder)`` in :meth:`Ruleset.evaluate`: it walks the
-    rule's trie reading the same symbols the condition would (recording them as read), and runs the
-    condition only off the known paths. An unknown value (None) always runs the condition, which then raises
-    ``Missing`` naming what is missing.
-    """
-
-    def __init__(self) -> None:
-        self._roots: dict[int, list[Any]] = {}
-
-    def matches(self, rule: Rule, recorder: Any) -> bool:
-        """Whether ``rule``'s condition holds for ``recorder.values``; the symbols read go to ``recorder.used``."""
-        root = self._roots.get(id(rule))
-        if root is None:
-            root = self._roots[id(rule)] = [None, rule]  # the rule kept referenced: its id stays unique
-        values, used = recorder.values, recorder.used
-        start = len(used)
-        node = root[0]
-        try:
-            while type(node) is tuple:
-                symbol = node[0]
-                value = values.get(symbol)
-                if value is None:
-                    break
-                used.append(symbol)
-                node = (node[2] if node[1] == value else None) if len(node) == 3 else node[1].get(value)
-        except TypeError:
-            node = None
-        if type(node) is bool:
-            return node
-        del used[start:]
-        fired = bool(rule.compiled.matches(recorder))  # raises Missing on an unknown value: nothing memoised
-        trace = [(name, values.get(name)) for name in used[start:]]
-        with contextlib.suppress(TypeError):
-            _add_path(root, trace, fired)
-        return fired
 
 
 def evaluate(

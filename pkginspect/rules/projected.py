@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pkginspect.calendar import Calendar
-from pkginspect.rules.decide import _insert
 from pkginspect.rules.engine import Outcome, Ruleset
+from pkginspect.rules.memo import ConditionMemo, add_path, find
 from pkginspect.rules.programs import product_name
 from pkginspect.rules.symbols import DERIVED_SYMBOLS, KIND_NAMES, PACKAGE_SYMBOLS, Context
 
@@ -84,11 +84,7 @@ class GivenContext(Context):
             raise ValueError(f"only {', '.join(GIVEN_SYMBOLS)} can be given, not {unknown[0]!r}")
         self._given = given
         self._why = why
-
-    def __getitem__(self, name: str) -> Any:
-        if name in self._given:
-            return self._given[name]
-        return super().__getitem__(name)
+        self._derived.update(given)
 
     def explain(self, name: str) -> tuple[str, ...]:
         """What to name when a given fact is unknown: ``why``; otherwise as ``Context.explain``."""
@@ -108,14 +104,15 @@ class Projection:
 class UpdateEvaluator:
     """Runs the rules over calendar updates and machine states, memoising outcomes exactly.
 
-    As ``Evaluator`` does for packages, each update keeps a trie of the (symbol, value) sequences the rules read;
-    a state whose values follow a known path gets its outcome without evaluating again.
+    As ``Evaluator`` does for packages, each update keeps a trie of outcomes (``memo``): a state whose values
+    follow a known path gets its outcome without evaluating again.
     """
 
     def __init__(self, calendar: Calendar, ruleset: Ruleset) -> None:
         self.calendar = calendar
         self.ruleset = ruleset
-        self._updates: dict[Hashable, tuple[dict[str, Any], dict[Any, Any], dict[Any, Any]]] = {}
+        self._updates: dict[Hashable, tuple[dict[str, Any], dict[Any, Any], list[Any]]] = {}
+        self._conditions = ConditionMemo()
         self.evaluations = 0
         """How many times the rules actually ran (the rest came from the memo)."""
 
@@ -125,30 +122,19 @@ class UpdateEvaluator:
         given = given or {}
         key = (update, tuple(sorted(given.items())), why)
         if key not in self._updates:
-            self._updates[key] = (update.values(), {}, {})
-        values, chains, trie = self._updates[key]
+            self._updates[key] = (update.values(), {}, [None])
+        values, chains, root = self._updates[key]
         context: Context = GivenContext(machine, values, self.calendar, chains, given, why) if given else Context(
             machine, values, self.calendar, chains)
-        node: dict[Any, Any] = trie
-        while "outcome" not in node:
-            symbol = node.get("symbol")
-            if symbol is None:
-                break
-            following = node["edges"].get(context.get(symbol), _MISS)
-            if following is _MISS:
-                break
-            node = following
-        else:
-            found: Projection = node["outcome"]
+        found: Projection | None = find(root, context.get)
+        if found is not None:
             return found
         trace: list[tuple[str, Any]] = []
-        outcome = self.ruleset.evaluate(context, trace)
+        outcome = self.ruleset.evaluate(context, trace, self._conditions.matches)
         self.evaluations += 1
         found = Projection(outcome, frozenset(symbol for symbol, _ in trace))
-        _insert(trie, trace, found)
+        add_path(root, trace, found, values)
         return found
 
-
-_MISS = object()
 
 __all__ = ["GIVEN_SYMBOLS", "GivenContext", "Projection", "UpdateEvaluator", "UpdateFacts"]

@@ -100,7 +100,7 @@ def package_values(package: UpdatePackage, classification: Classification) -> di
     families = package_families(package)
     return {
         "package_kb": package.kb.value if package.kb else 0,
-        "package_kind": classification.kind,
+        "package_kind": str(classification.kind),
         "package_kind_name": KIND_NAMES.get(classification.kind, classification.kind),
         "package_product_names": " or ".join(product_name(p) for p in families),
         "package_confidence": classification.confidence,
@@ -117,6 +117,9 @@ def package_values(package: UpdatePackage, classification: Classification) -> di
         "package_calendar_product": classification.product or "",
         "package_build_numbers": tuple(number for number, _ in package_builds(package)),
     }
+
+
+_MISS = object()
 
 
 class Context(Mapping[str, Any]):
@@ -136,22 +139,23 @@ class Context(Mapping[str, Any]):
         self._derived: dict[str, Any] = {}
 
     def __getitem__(self, name: str) -> Any:
-        if name in self._machine:
-            return self._machine[name]
-        if name in self._package:
-            return self._package[name]
-        if name in DERIVED_SYMBOLS:
-            if name not in self._derived:
-                self._derived[name] = self._derive(name)
-            return self._derived[name]
-        raise KeyError(name)
+        value = self.get(name, _MISS)
+        if value is _MISS:
+            raise KeyError(name)
+        return value
 
     def get(self, name: str, default: Any = None) -> Any:
-        """``self[name]``, or ``default`` for a name that is no symbol (Mapping.get, without its overhead)."""
-        try:
-            return self[name]
-        except KeyError:
-            return default
+        """``self[name]``, or ``default`` for a name that is no symbol (without Mapping.get's overhead)."""
+        value = self._machine.get(name, _MISS)
+        if value is _MISS:
+            value = self._package.get(name, _MISS)
+            if value is _MISS:
+                if name not in DERIVED_SYMBOLS:
+                    return default
+                value = self._derived.get(name, _MISS)
+                if value is _MISS:
+                    value = self._derived[name] = self._derive(name)
+        return value
 
     def __iter__(self) -> Iterator[str]:
         return iter(SYMBOLS)

@@ -14,6 +14,7 @@ from pkginspect.calendar import bundled_calendar
 from pkginspect.classification import classify
 from pkginspect.package import Fact, UpdatePackage, inspect
 from pkginspect.rules.decide import Evaluator, evaluate, evaluate_all
+from pkginspect.rules.symbols import machine_values, package_values
 
 REPO = Path(__file__).parents[2]
 PACKAGES = REPO / "fixtures" / "packages"
@@ -164,6 +165,17 @@ def test_evaluate_all_reuses_outcomes(packages: dict[str, UpdatePackage]) -> Non
     first = evaluator.decide(packages[HOTPATCH], classify(packages[HOTPATCH]), machine(GOOD))
     facts = first.to_dict()["reasons"][0]["facts"]
     assert facts["hotpatch_program"] == "server-2022-azure-edition" and facts["build"] == "20348.2402"
+
+
+def plain(value: Any) -> bool:
+    return value is None or type(value) in (str, int, bool) or (type(value) is tuple and all(map(plain, value)))
+
+
+def test_symbols_are_plain_values(packages: dict[str, UpdatePackage]) -> None:
+    """rule-engine's ``==`` tells a str enum member from its str: symbols hold plain values only."""
+    for package in packages.values():
+        assert all(map(plain, package_values(package, classify(package)).values()))
+    assert all(map(plain, machine_values(machine(GOOD)).values()))
 
 
 def test_memoised_outcomes_equal_fresh_evaluation(packages: dict[str, UpdatePackage]) -> None:

@@ -10,8 +10,9 @@ from typing import Any
 from pkginspect.calendar import bundled_calendar
 from pkginspect.package import inspect
 from pkginspect.rules import load_machines
-from pkginspect.rules.decide import ConditionMemo, _add_path, evaluate_all
+from pkginspect.rules.decide import evaluate_all
 from pkginspect.rules.engine import _Recorder, load_ruleset
+from pkginspect.rules.memo import ConditionMemo, add_path, find
 from pkginspect.rules.symbols import Missing
 
 REPO = Path(__file__).parents[2]
@@ -66,11 +67,7 @@ def test_an_unknown_value_always_runs_the_condition() -> None:
 
 
 def walk(root: list[Any], values: dict[str, Any]) -> Any:
-    node = root[0]
-    while type(node) is tuple:
-        value = values[node[0]]
-        node = (node[2] if node[1] == value else None) if len(node) == 3 else node[1].get(value)
-    return node
+    return find(root, values.__getitem__)
 
 
 def test_paths_share_prefixes_and_split_where_values_differ() -> None:
@@ -79,17 +76,25 @@ def test_paths_share_prefixes_and_split_where_values_differ() -> None:
         (1, 1, 1): "x", (1, 1, 2): "y", (1, 2, 1): "z", (2, 5, 5): "w",
     }
     for (a, b, c), leaf in paths.items():
-        _add_path(root, [("a", a), ("b", b), ("c", c)], leaf)
-    _add_path(root, [("a", 3)], "short")  # a path that ends early
-    _add_path(root, [("a", 1), ("x", 1)], "inconsistent")  # b is read after a=1: never stored
+        add_path(root, [("a", a), ("b", b), ("c", c)], leaf)
+    add_path(root, [("a", 3)], "short")  # a path that ends early
+    add_path(root, [("a", 1), ("x", 1)], "inconsistent")  # b is read after a=1: never stored
     for (a, b, c), leaf in paths.items():
         assert walk(root, {"a": a, "b": b, "c": c}) == leaf
     assert walk(root, {"a": 3, "b": 0, "c": 0}) == "short"
     assert walk(root, {"a": 1, "b": 3, "c": 1}) is None
     assert walk(root, {"a": 2, "b": 5, "c": 6}) is None
-    _add_path(root, [("a", 1), ("b", 1), ("c", 1)], "again")  # known already: kept
+    add_path(root, [("a", 1), ("b", 1), ("c", 1)], "again")  # known already: kept
     assert walk(root, {"a": 1, "b": 1, "c": 1}) == "x"
     assert type(root[0][1][2]) is tuple and len(root[0][1][2]) == 3  # a lone path stays a chain
+
+
+def test_fixed_symbols_are_left_out_and_unhashable_values_store_nothing() -> None:
+    root: list[Any] = [None]
+    add_path(root, [("p", 1), ("a", 2), ("q", (3,))], "leaf", {"p", "q"})
+    assert root[0] == ("a", 2, "leaf") and find(root, {"a": 2}.__getitem__) == "leaf"
+    add_path(root, [("a", [1])], "unhashable")
+    assert root[0] == ("a", 2, "leaf") and find(root, {"a": [1]}.__getitem__) is None
 
 
 def test_machines_with_equal_facts_share_outcomes_unless_a_rule_shows_the_name(tmp_path: Path) -> None:
