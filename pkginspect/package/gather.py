@@ -342,7 +342,7 @@ def _first(*facts: Fact[Any] | None) -> Fact[Any] | None:
 
 def _read(record: Any, attribute: str) -> Fact[Any] | None:
     """``record.attribute`` with the record's source, when there is a record and the value is not empty."""
-    return _first(Fact(getattr(record, attribute, None), getattr(record, "source", "")))
+    return None if record is None else _first(Fact(getattr(record, attribute), record.source))
 
 
 def _assemble(plan: Plan, records: Records) -> UpdatePackage:

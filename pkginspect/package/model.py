@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 from pkginspect import metadata as md
 from pkginspect.containers import Package
 from pkginspect.errors import wrong_type
-from pkginspect.numbers import parse_decimal
+from pkginspect.types import Build
 
 T = TypeVar("T")
 RESTART_ORDER = {None: 0, "possible": 1, "required": 2}
@@ -168,9 +168,8 @@ class UpdatePackage:
     @property
     def ubr(self) -> int | None:
         """The update build revision the package brings a machine to, when known."""
-        if self.build is None:
-            return None
-        return parse_decimal(self.build.value.split(".")[1])
+        found = Build.of(self.build.value) if self.build else None
+        return found.ubr if found else None
 
     def to_dict(self, members: bool = True) -> dict[str, Any]:
         """Plain JSON-able data (validates against ``schemas/inspect.schema.json``)."""

@@ -18,6 +18,7 @@ from pkginspect.rules.engine import Outcome, Ruleset
 from pkginspect.rules.memo import ConditionMemo, add_path, find
 from pkginspect.rules.programs import product_name
 from pkginspect.rules.symbols import DERIVED_SYMBOLS, KIND_NAMES, PACKAGE_SYMBOLS, Context
+from pkginspect.types import Build
 
 GIVEN_SYMBOLS = ("on_hotpatch_chain", "hotpatch_chain")
 """The derived facts a caller may give instead of having them computed from the calendar."""
@@ -45,7 +46,7 @@ class UpdateFacts:
 
     def values(self) -> dict[str, Any]:
         """The package symbols the rules read, filled as ``package_values`` fills them from a real package."""
-        ubr = int(self.build.partition(".")[2]) if self.build else 0
+        ubr = build.ubr if (build := Build.of(self.build)) else 0
         cumulative = self.kind in ("baseline-planned", "baseline-unplanned", "lcu", "checkpoint")
         values = {
             "package_kb": self.kb,

@@ -15,9 +15,9 @@ from rule_engine import DataType
 
 from pkginspect.calendar import Calendar
 from pkginspect.classification import Classification, package_builds, package_families
-from pkginspect.numbers import is_decimal, parse_decimal
 from pkginspect.package import UpdatePackage
 from pkginspect.rules.programs import PROGRAM_FACTS, hotpatch_program, ineligibility, product_name
+from pkginspect.types import Build
 
 STRING, BOOLEAN, FLOAT = DataType.STRING, DataType.BOOLEAN, DataType.FLOAT
 STRINGS = DataType.ARRAY(DataType.STRING)
@@ -71,13 +71,8 @@ class Missing(Exception):
 def machine_values(machine: Any) -> dict[str, Any]:
     """The machine's facts as symbol values (None for unknown), with ``build_number`` and ``ubr`` split out."""
     values = {name: getattr(machine, name, None) for name in MACHINE_SYMBOLS if name not in ("build_number", "ubr")}
-    build = values.get("build")
-    number = ubr = None
-    if isinstance(build, str) and "." in build:
-        head, _, tail = build.partition(".")
-        if is_decimal(head) and is_decimal(tail):
-            number, ubr = int(head), int(tail)
-    values["build_number"], values["ubr"] = number, ubr
+    build = Build.of(values.get("build"))
+    values["build_number"], values["ubr"] = build if build else (None, None)
     return values
 
 
@@ -90,11 +85,8 @@ def package_values(package: UpdatePackage, classification: Classification) -> di
     primary = package.primary
     restart = primary.restart.value if primary else None
     build = package.build.value if package.build else None
-    number = ubr = None
-    if build:
-        head, _, tail = build.partition(".")
-        number, ubr = parse_decimal(head), parse_decimal(tail)
-    elif primary and primary.target_build:
+    number, ubr = found if (found := Build.of(build)) else (None, None)
+    if found is None and primary and primary.target_build:
         number = primary.target_build.value
     architecture = package.architecture.value if package.architecture else None
     families = package_families(package)
