@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import configparser
+import html
 import os
 import shutil
 import struct
@@ -12,7 +14,8 @@ import lxml.html
 import pytest
 
 from pkginspect.batch import AuditResult
-from pkginspect.reports.audit_html import audit_html
+from pkginspect.reports.audit_html import audit_html, audit_html_chunks
+from pkginspect.reports.templates import ENVIRONMENT
 from tests.reports.conftest import HOSTILE, ROOT
 
 DOCS_SCREENSHOT = ROOT / "docs" / "audit-report.png"
@@ -81,6 +84,26 @@ def test_escapes_everything(rough_audit: AuditResult) -> None:
     assert "truncated cabinet header: 20 of 36 bytes present" in errors
     unknown = " ".join(document.xpath('string(//section[@id="unknown"])').split())
     assert "Unknown verdicts (4)" in unknown and "architecture, product, build_number" in unknown
+
+
+def test_streamed_as_the_template_renders(fixture_audit: AuditResult) -> None:
+    chunks = list(audit_html_chunks(fixture_audit))
+    assert len(chunks) > 100 and "".join(chunks) == audit_html(fixture_audit)
+
+
+def test_templates_escape_as_html_escape_does() -> None:
+    template = ENVIRONMENT.from_string("{% macro bold(v) %}<b>{{ v }}</b>{% endmacro %}{{ v }} {{ bold(v) }}")
+    escaped = html.escape(HOSTILE + "'")
+    assert template.render(v=HOSTILE + "'") == f"{escaped} <b>{escaped}</b>"
+
+
+def test_templates_are_package_data() -> None:
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg", encoding="utf-8")
+    patterns = [p.strip() for p in config["options.package_data"]["pkginspect"].split(",")]
+    package = ROOT / "pkginspect"
+    templates = [p for p in (package / "reports" / "templates").iterdir() if p.suffix != ".py" and p.is_file()]
+    assert templates and all(any(t.relative_to(package).match(p) for p in patterns) for t in templates)
 
 
 def chromium() -> str:
