@@ -1,4 +1,4 @@
-"""Value types every layer shares: the rules' verdicts, the package kinds and Windows builds, named once.
+"""Value types every layer shares: the rules' verdicts, the package kinds, Windows builds and sourced facts.
 
 Verdict and Kind are ``str`` enums (``StrEnum`` needs Python 3.11): a member equals, hashes, prints and serialises
 (JSON, CSV) as its value. Records hold a build as its string ``str(Build)``; ``Build`` reads and compares it.
@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 
 class Verdict(str, Enum):
@@ -89,4 +90,19 @@ class Build(NamedTuple):
         return f"{self.number}.{self.ubr}"
 
 
-__all__ = ["MARKS_LEGEND", "VERDICT_MARKS", "VERDICT_ORDER", "Build", "Kind", "Verdict"]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Fact(Generic[T]):
+    """A value and the nested member path it was read from."""
+
+    value: T
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"value": …, "source": …}``."""
+        return {"value": list(self.value) if isinstance(self.value, tuple) else self.value, "source": self.source}
+
+
+__all__ = ["MARKS_LEGEND", "VERDICT_MARKS", "VERDICT_ORDER", "Build", "Fact", "Kind", "Verdict"]

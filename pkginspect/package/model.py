@@ -6,27 +6,14 @@ import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from pkginspect import metadata as md
 from pkginspect.containers import Package
 from pkginspect.errors import wrong_type
-from pkginspect.types import Build
+from pkginspect.types import Build, Fact
 
-T = TypeVar("T")
 RESTART_ORDER = {None: 0, "possible": 1, "required": 2}
-
-
-@dataclass(frozen=True)
-class Fact(Generic[T]):
-    """A value and the nested member path it was read from."""
-
-    value: T
-    source: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"value": …, "source": …}``."""
-        return {"value": list(self.value) if isinstance(self.value, tuple) else self.value, "source": self.source}
 
 
 @dataclass(frozen=True)
