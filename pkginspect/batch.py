@@ -44,6 +44,10 @@ class PackageFailure:
     path: str
     error: str
 
+    def to_dict(self) -> dict[str, str]:
+        """``{"path", "error"}``."""
+        return {"path": self.path, "error": self.error}
+
 
 class DecisionMatrix(Sequence[Decision]):
     """Every machine × package decision, machine by machine, each machine's packages in order.
@@ -157,7 +161,7 @@ class AuditResult:
 
     def machine_dicts(self) -> Iterator[dict[str, Any]]:
         """Each machine's facts as plain data, in audit order."""
-        return map(_machine_dict, self.machines)
+        return map(machine_dict, self.machines)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data (validates against ``schemas/audit.schema.json``)."""
@@ -172,7 +176,7 @@ class AuditResult:
 
     def error_dicts(self) -> list[dict[str, str]]:
         """The failures as ``{"path", "error"}``."""
-        return [{"path": e.path, "error": e.error} for e in self.errors]
+        return [e.to_dict() for e in self.errors]
 
 
 class OutcomeTable:
@@ -223,10 +227,9 @@ def _outcome_dict(verdict: str, reasons: tuple[Any, ...], missing: tuple[str, ..
     return {"verdict": verdict, "reasons": [r.to_dict() for r in reasons], "missing": list(missing)}
 
 
-def _machine_dict(machine: Any) -> dict[str, Any]:
-    if hasattr(machine, "to_dict"):
-        return dict(machine.to_dict())
-    return dict(vars(machine))
+def machine_dict(machine: Any) -> dict[str, Any]:
+    """A machine record's facts as plain data (``to_dict()``, else its attributes)."""
+    return dict(machine.to_dict()) if hasattr(machine, "to_dict") else dict(getattr(machine, "__dict__", {}))
 
 
 class _OutOfTime(BaseException):
