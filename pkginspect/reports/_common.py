@@ -1,5 +1,4 @@
-"""What several reports show the same way: verdict words and marks, KB and size text, JSON and CSV encoding, and
-the audit helpers the Markdown, HTML and JUnit reports share."""
+"""What several reports show the same way: verdict words, KB and size text, JSON and CSV encoding, audit helpers."""
 
 from __future__ import annotations
 
@@ -74,8 +73,10 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_line(values: Iterable[object]) -> str:
-    """One CSV line without its line end: quoted only where needed, None empty, and a cell a spreadsheet would run
-    as a formula kept as text with a leading ``'`` (OWASP "CSV injection")."""
+    """One CSV line without its line end: quoted only where needed, None empty.
+
+    A cell a spreadsheet would run as a formula gets a leading ``'`` (OWASP "CSV injection").
+    """
     cells = ["" if value is None else str(value) for value in values]
     out = io.StringIO(newline="")
     csv.writer(out, lineterminator="", quoting=csv.QUOTE_MINIMAL).writerow(
