@@ -1,4 +1,4 @@
-"""``audit``: inspect every package under some paths, classify them together, decide for every machine.
+"""``audit`` and ``check``: inspect every package under some paths, classify them together, decide for every machine.
 
 Packages are inspected in parallel (``jobs`` worker processes); a package that cannot be read becomes an
 entry in ``errors`` and the run goes on. The result is plain data, sorted, with one stated generation time
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pkginspect.calendar import Calendar, bundled_calendar
-from pkginspect.classification import Classification, classify_batch
+from pkginspect.classification import Classification, classify_batch, stale_warnings
 from pkginspect.containers import Limits
 from pkginspect.errors import LimitExceededError, PkgInspectError, wrong_type
 from pkginspect.machines.facts import require_machine
@@ -319,6 +319,14 @@ def inspect_paths(
     return packages, failures
 
 
+
+def metadata_problems(packages: Iterable[UpdatePackage]) -> list[PackageFailure]:
+    """Each metadata problem of readable packages as a failure, its message naming the package path once."""
+    return [
+        PackageFailure(p.path, problem if problem.startswith((f"{p.path}!", f"{p.path}:")) else f"{p.path}!{problem}")
+        for p in packages for problem in p.problems
+    ]
+
 def decision_matrix(
     evaluator: Evaluator, packages: Sequence[UpdatePackage], classifications: Sequence[Classification],
     machines: Sequence[Any],
@@ -403,4 +411,35 @@ def audit(
         errors=tuple(sorted(failures, key=lambda f: f.path)),
         calendar=calendar,
         sources=tuple(os.fspath(p) for p in paths),
+    )
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What ``check`` found: every machine × package decision, and what could not be read."""
+
+    packages: tuple[UpdatePackage, ...]
+    decisions: DecisionMatrix
+    """Machine by machine in the order given, each machine's packages in path order."""
+    errors: tuple[PackageFailure, ...]
+    """The packages that could not be read."""
+    problems: tuple[PackageFailure, ...]
+    """The metadata problems of the packages that could be read."""
+    warnings: tuple[str, ...]
+    """A calendar older than a package (``classification.stale_warnings``)."""
+
+
+def check(
+    paths: Iterable[str | os.PathLike[str]], machines: Sequence[Any], *, calendar: Calendar,
+    ruleset: Ruleset | None = None, limits: Limits | None = None,
+) -> CheckResult:
+    """Decide every machine × package for the packages under ``paths``, in this process, in the given order."""
+    packages, failures = inspect_paths(paths, jobs=1, limits=limits, sha256=False, problems=False)
+    classifications = classify_batch(packages, calendar)
+    return CheckResult(
+        packages=tuple(packages),
+        decisions=decision_matrix(Evaluator(calendar, ruleset), packages, classifications, machines),
+        errors=tuple(failures),
+        problems=tuple(metadata_problems(packages)),
+        warnings=tuple(stale_warnings(classifications)),
     )
