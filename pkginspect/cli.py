@@ -96,11 +96,6 @@ def _reported(problems: Iterable[Any]) -> bool:
     return bool(messages)
 
 
-def _fail(error: BaseException, code: int) -> NoReturn:
-    click.echo(f"pkginspect: error: {error}", err=True)
-    sys.exit(code)
-
-
 # OSErrors that say something about the machine (disk, permissions, pipes), not about pkginspect.
 _ENVIRONMENT_ERRNOS = {
     errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR,
