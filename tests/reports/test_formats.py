@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 
 import click
 import pytest
@@ -18,8 +19,9 @@ def test_every_format_maps_to_a_formatter(command: str) -> None:
     assert len(set(names)) == len(names)
     for name in names:
         declared = format_of(command, name)
-        assert callable(declared.load())
-        assert declared.streamed is None or callable(declared.load(declared.streamed))
+        for function in [declared.load(), *([declared.load(declared.streamed)] if declared.streamed else [])]:
+            assert callable(function)
+            assert set(declared.options) <= set(inspect.signature(function).parameters)  # every option it is given
     with pytest.raises(ValueError, match=rf"unknown {command} format 'pdf' \(choose one of {', '.join(names)}\)"):
         format_of(command, "pdf")
 
