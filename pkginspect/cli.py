@@ -627,15 +627,20 @@ def _replace(path: str, target: str, data: Iterable[bytes], mode: int | None) ->
             raise
 
 
+_FLEET = click.option(
+    "--fleet", "fleet_files", multiple=True, required=True, type=click.Path(dir_okay=False, path_type=str),
+    help="The machines: a fleet file (JSON/CSV), facts files or az/Arc exports; repeatable.")
+_REPORT_OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
+                              help="Write the report here (atomically) instead of standard output.")
+
+
 @main.command("audit")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--fleet", "fleet_files", multiple=True, required=True, type=click.Path(dir_okay=False, path_type=str),
-              help="The machines: a fleet file (JSON/CSV), facts files or az/Arc exports; repeatable.")
+@_FLEET
 @_calendar_option
 @_rules_option
 @_format_option("audit", help="Report format.", required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
-              help="Write the report here (atomically) instead of standard output.")
+@_REPORT_OUTPUT
 @click.option("--jobs", type=click.IntRange(min=1), help="Packages inspected in parallel [default: CPU count].")
 @click.option("--package-timeout", type=click.FloatRange(min=0, min_open=True),
               help="Seconds allowed to inspect one package; a slower one is listed as an error.")
@@ -684,8 +689,7 @@ def _month_option(value: str | None) -> str | None:
 
 
 @main.command("forecast")
-@click.option("--fleet", "fleet_files", multiple=True, required=True, type=click.Path(dir_okay=False, path_type=str),
-              help="The machines: a fleet file (JSON/CSV), facts files or az/Arc exports; repeatable.")
+@_FLEET
 @click.option("--months", type=click.IntRange(min=1, max=120), default=12, show_default=True,
               help="How many months to forecast.")
 @click.option("--from", "start", metavar="YYYY-MM",
@@ -696,8 +700,7 @@ def _month_option(value: str | None) -> str | None:
               help="An Azure patch assessment (az vm assess-patches output) of machine NAME (default: the file "
                    "name without extension), compared with the first month; repeatable.")
 @_format_option("forecast", help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
-              help="Write the report here (atomically) instead of standard output.")
+@_REPORT_OUTPUT
 @click.option("--details", is_flag=True, help="Text output: every machine's months with their update and cause.")
 @click.option("--no-what-if", "no_whatif", is_flag=True, help="Skip the what-if runs of each failing prerequisite.")
 def forecast_command(
