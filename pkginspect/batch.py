@@ -283,6 +283,13 @@ def _inspect_one(
         return PackageFailure(path, str(error))
 
 
+def metadata_problems(packages: Iterable[UpdatePackage]) -> list[PackageFailure]:
+    """Each metadata problem of readable packages as a failure, its message naming the package path once."""
+    return [
+        PackageFailure(p.path, problem if problem.startswith((f"{p.path}!", f"{p.path}:")) else f"{p.path}!{problem}")
+        for p in packages for problem in p.problems
+    ]
+
 def inspect_paths(
     paths: Iterable[str | os.PathLike[str]], *, jobs: int | None = None, limits: Limits | None = None,
     progress: Progress | None = None, package_timeout: float | None = None, components: bool = False,
@@ -315,17 +322,10 @@ def inspect_paths(
     packages = [r for r in results if isinstance(r, UpdatePackage)]
     failures = [r for r in results if isinstance(r, PackageFailure)]
     if problems:
-        failures += [PackageFailure(p.path, f"{p.path}!{problem}") for p in packages for problem in p.problems]
+        failures += metadata_problems(packages)
     return packages, failures
 
 
-
-def metadata_problems(packages: Iterable[UpdatePackage]) -> list[PackageFailure]:
-    """Each metadata problem of readable packages as a failure, its message naming the package path once."""
-    return [
-        PackageFailure(p.path, problem if problem.startswith((f"{p.path}!", f"{p.path}:")) else f"{p.path}!{problem}")
-        for p in packages for problem in p.problems
-    ]
 
 def decision_matrix(
     evaluator: Evaluator, packages: Sequence[UpdatePackage], classifications: Sequence[Classification],
