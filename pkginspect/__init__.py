@@ -2,6 +2,7 @@
 
 The public API is what ``__all__`` lists; everything else is internal.
 """
+# ruff: noqa: F401 (the imports under TYPE_CHECKING are the public names for type checkers, __all__ is built below)
 
 from __future__ import annotations
 
@@ -35,56 +36,26 @@ if TYPE_CHECKING:  # the names, for type checkers; at run time they load on firs
 
 __version__ = "0.1.0"
 
-# Each public name and the module that defines it: importing pkginspect stays cheap (the CLI starts
-# fast), and a layer loads only when one of its names is used.
-_EXPORTS = {
-    "ArgumentTypeError": "pkginspect.errors",
-    "AuditResult": "pkginspect.batch",
-    "audit": "pkginspect.batch",
-    "ReportFormat": "pkginspect.reports.formats",
-    "render": "pkginspect.reports.formats",
-    "render_chunks": "pkginspect.reports.formats",
-    "Calendar": "pkginspect.calendar",
-    "CalendarError": "pkginspect.errors",
-    "CbsPackage": "pkginspect.package",
-    "Classification": "pkginspect.classification",
-    "Component": "pkginspect.package",
-    "ContainerError": "pkginspect.errors",
-    "CorruptContainerError": "pkginspect.errors",
-    "Decision": "pkginspect.rules",
-    "Evidence": "pkginspect.classification",
-    "ExtractionError": "pkginspect.errors",
-    "Fact": "pkginspect.package",
-    "FactsError": "pkginspect.errors",
-    "Fleet": "pkginspect.rules",
-    "read_fleet": "pkginspect.rules",
-    "LimitExceededError": "pkginspect.errors",
-    "Limits": "pkginspect.containers",
-    "Machine": "pkginspect.rules",
-    "MemberInfo": "pkginspect.package",
-    "MemberNotFoundError": "pkginspect.errors",
-    "MetadataError": "pkginspect.errors",
-    "NativeLibraryError": "pkginspect.errors",
-    "Package": "pkginspect.containers",
-    "PkgInspectError": "pkginspect.errors",
-    "RuleError": "pkginspect.errors",
-    "Ruleset": "pkginspect.rules",
-    "SubPackage": "pkginspect.package",
-    "UnsupportedContainerError": "pkginspect.errors",
-    "UpdatePackage": "pkginspect.package",
-    "bundled_calendar": "pkginspect.calendar",
-    "classify": "pkginspect.classification",
-    "classify_batch": "pkginspect.classification",
-    "evaluate": "pkginspect.rules",
-    "extract": "pkginspect.containers",
-    "inspect": "pkginspect.package",
-    "load_calendar": "pkginspect.calendar",
-    "load_machines": "pkginspect.rules",
-    "load_ruleset": "pkginspect.rules",
-    "open_package": "pkginspect.containers",
-    "ForecastResult": "pkginspect.forecasting",
-    "forecast": "pkginspect.forecasting",
+# The public names by module, as imported above for type checkers (tests/test_public_api.py keeps the two equal):
+# importing pkginspect stays cheap (the CLI starts fast), and a layer loads only when one of its names is used.
+_MODULES = {
+    "pkginspect.batch": ("AuditResult", "audit"),
+    "pkginspect.calendar": ("Calendar", "bundled_calendar", "load_calendar"),
+    "pkginspect.classification": ("Classification", "Evidence", "classify", "classify_batch"),
+    "pkginspect.containers": ("Limits", "Package", "extract", "open_package"),
+    "pkginspect.errors": (
+        "ArgumentTypeError", "CalendarError", "ContainerError", "CorruptContainerError", "ExtractionError",
+        "FactsError", "LimitExceededError", "MemberNotFoundError", "MetadataError", "NativeLibraryError",
+        "PkgInspectError", "RuleError", "UnsupportedContainerError",
+    ),
+    "pkginspect.forecasting": ("ForecastResult", "forecast"),
+    "pkginspect.package": ("CbsPackage", "Component", "Fact", "MemberInfo", "SubPackage", "UpdatePackage", "inspect"),
+    "pkginspect.reports.formats": ("ReportFormat", "render", "render_chunks"),
+    "pkginspect.rules": (
+        "Decision", "Fleet", "Machine", "Ruleset", "evaluate", "load_machines", "load_ruleset", "read_fleet",
+    ),
 }
+_EXPORTS = {name: module for module, names in _MODULES.items() for name in names}
 
 
 def __getattr__(name: str) -> Any:
@@ -100,52 +71,4 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *_EXPORTS])
 
 
-__all__ = [
-    "ArgumentTypeError",
-    "AuditResult",
-    "Calendar",
-    "CalendarError",
-    "CbsPackage",
-    "Classification",
-    "Component",
-    "ContainerError",
-    "CorruptContainerError",
-    "Decision",
-    "Evidence",
-    "ExtractionError",
-    "Fact",
-    "FactsError",
-    "Fleet",
-    "ForecastResult",
-    "LimitExceededError",
-    "Limits",
-    "Machine",
-    "MemberInfo",
-    "MemberNotFoundError",
-    "MetadataError",
-    "NativeLibraryError",
-    "Package",
-    "PkgInspectError",
-    "ReportFormat",
-    "RuleError",
-    "Ruleset",
-    "SubPackage",
-    "UnsupportedContainerError",
-    "UpdatePackage",
-    "__version__",
-    "audit",
-    "bundled_calendar",
-    "classify",
-    "classify_batch",
-    "evaluate",
-    "extract",
-    "forecast",
-    "inspect",
-    "load_calendar",
-    "load_machines",
-    "load_ruleset",
-    "open_package",
-    "read_fleet",
-    "render",
-    "render_chunks",
-]
+__all__ = sorted([*_EXPORTS, "__version__"])

@@ -1,4 +1,4 @@
-"""``audit``: inspect every package under some paths, classify them together, decide for every machine.
+"""``audit`` and ``check``: inspect every package under some paths, classify them together, decide for every machine.
 
 Packages are inspected in parallel (``jobs`` worker processes); a package that cannot be read becomes an
 entry in ``errors`` and the run goes on. The result is plain data, sorted, with one stated generation time
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pkginspect.calendar import Calendar, bundled_calendar
-from pkginspect.classification import Classification, classify_batch
+from pkginspect.classification import Classification, classify_batch, stale_warnings
 from pkginspect.containers import Limits
 from pkginspect.errors import LimitExceededError, PkgInspectError, wrong_type
 from pkginspect.machines.facts import require_machine
@@ -43,6 +43,10 @@ class PackageFailure:
 
     path: str
     error: str
+
+    def to_dict(self) -> dict[str, str]:
+        """``{"path", "error"}``."""
+        return {"path": self.path, "error": self.error}
 
 
 class DecisionMatrix(Sequence[Decision]):
@@ -157,7 +161,7 @@ class AuditResult:
 
     def machine_dicts(self) -> Iterator[dict[str, Any]]:
         """Each machine's facts as plain data, in audit order."""
-        return map(_machine_dict, self.machines)
+        return map(machine_dict, self.machines)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data (validates against ``schemas/audit.schema.json``)."""
@@ -172,7 +176,7 @@ class AuditResult:
 
     def error_dicts(self) -> list[dict[str, str]]:
         """The failures as ``{"path", "error"}``."""
-        return [{"path": e.path, "error": e.error} for e in self.errors]
+        return [e.to_dict() for e in self.errors]
 
 
 class OutcomeTable:
@@ -223,10 +227,9 @@ def _outcome_dict(verdict: str, reasons: tuple[Any, ...], missing: tuple[str, ..
     return {"verdict": verdict, "reasons": [r.to_dict() for r in reasons], "missing": list(missing)}
 
 
-def _machine_dict(machine: Any) -> dict[str, Any]:
-    if hasattr(machine, "to_dict"):
-        return dict(machine.to_dict())
-    return dict(vars(machine))
+def machine_dict(machine: Any) -> dict[str, Any]:
+    """A machine record's facts as plain data (``to_dict()``, else its attributes)."""
+    return dict(machine.to_dict()) if hasattr(machine, "to_dict") else dict(getattr(machine, "__dict__", {}))
 
 
 class _OutOfTime(BaseException):
@@ -280,6 +283,13 @@ def _inspect_one(
         return PackageFailure(path, str(error))
 
 
+def metadata_problems(packages: Iterable[UpdatePackage]) -> list[PackageFailure]:
+    """Each metadata problem of readable packages as a failure, its message naming the package path once."""
+    return [
+        PackageFailure(p.path, problem if problem.startswith((f"{p.path}!", f"{p.path}:")) else f"{p.path}!{problem}")
+        for p in packages for problem in p.problems
+    ]
+
 def inspect_paths(
     paths: Iterable[str | os.PathLike[str]], *, jobs: int | None = None, limits: Limits | None = None,
     progress: Progress | None = None, package_timeout: float | None = None, components: bool = False,
@@ -312,8 +322,9 @@ def inspect_paths(
     packages = [r for r in results if isinstance(r, UpdatePackage)]
     failures = [r for r in results if isinstance(r, PackageFailure)]
     if problems:
-        failures += [PackageFailure(p.path, f"{p.path}!{problem}") for p in packages for problem in p.problems]
+        failures += metadata_problems(packages)
     return packages, failures
+
 
 
 def decision_matrix(
@@ -400,4 +411,35 @@ def audit(
         errors=tuple(sorted(failures, key=lambda f: f.path)),
         calendar=calendar,
         sources=tuple(os.fspath(p) for p in paths),
+    )
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What ``check`` found: every machine × package decision, and what could not be read."""
+
+    packages: tuple[UpdatePackage, ...]
+    decisions: DecisionMatrix
+    """Machine by machine in the order given, each machine's packages in path order."""
+    errors: tuple[PackageFailure, ...]
+    """The packages that could not be read."""
+    problems: tuple[PackageFailure, ...]
+    """The metadata problems of the packages that could be read."""
+    warnings: tuple[str, ...]
+    """A calendar older than a package (``classification.stale_warnings``)."""
+
+
+def check(
+    paths: Iterable[str | os.PathLike[str]], machines: Sequence[Any], *, calendar: Calendar,
+    ruleset: Ruleset | None = None, limits: Limits | None = None,
+) -> CheckResult:
+    """Decide every machine × package for the packages under ``paths``, in this process, in the given order."""
+    packages, failures = inspect_paths(paths, jobs=1, limits=limits, sha256=False, problems=False)
+    classifications = classify_batch(packages, calendar)
+    return CheckResult(
+        packages=tuple(packages),
+        decisions=decision_matrix(Evaluator(calendar, ruleset), packages, classifications, machines),
+        errors=tuple(failures),
+        problems=tuple(metadata_problems(packages)),
+        warnings=tuple(stale_warnings(classifications)),
     )

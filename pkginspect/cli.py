@@ -17,7 +17,6 @@ import signal
 import stat
 import sys
 import traceback
-import types
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, NoReturn, TextIO, TypeVar
@@ -25,6 +24,7 @@ from typing import Any, NoReturn, TextIO, TypeVar
 import click
 
 from pkginspect.errors import OutputError, PkgInspectError, terminal_safe
+from pkginspect.reports.formats import choices, format_of
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 F = TypeVar("F", bound=Callable[..., Any])
@@ -68,16 +68,32 @@ def _limits(options: dict[str, Any]) -> Any:
     return Limits().with_overrides(**{name: options.pop(name, None) for name in names})
 
 
-def _format_option(*choices: str) -> Callable[[F], F]:
-    return click.option(
-        "--format", "output_format", type=click.Choice(choices), default=choices[0], show_default=True,
-        help="Output format.",
-    )
+def _format_option(command: str, help: str = "Output format.", required: bool = False) -> Callable[[F], F]:
+    """``--format``, its choices and default (the first) from the command's formats in ``reports.formats``."""
+    names = choices(command)
+    return click.option("--format", "output_format", type=click.Choice(names), required=required,
+                        default=None if required else names[0], show_default=not required, help=help)
 
 
-def _fail(error: BaseException, code: int) -> NoReturn:
-    click.echo(f"pkginspect: error: {error}", err=True)
-    sys.exit(code)
+def _render(command: str, output_format: str, *subject: Any, **options: Any) -> str:
+    return format_of(command, output_format).render(*subject, **options)
+
+
+def _emit(text: str | Iterable[str], output: str | None = None) -> None:
+    """Write the output to the file ``output`` (atomically), or else to standard output."""
+    if output:
+        _write_atomically(output, text)
+        return
+    for chunk in [text] if isinstance(text, str) else text:
+        click.echo(chunk, nl=False)
+
+
+def _reported(problems: Iterable[Any]) -> bool:
+    """Print each failure (a ``PackageFailure``) on standard error; whether there was any."""
+    messages = [problem.error for problem in problems]
+    for message in messages:
+        click.echo(f"pkginspect: error: {message}", err=True)
+    return bool(messages)
 
 
 # OSErrors that say something about the machine (disk, permissions, pipes), not about pkginspect.
@@ -196,7 +212,7 @@ def main(debug: bool) -> None:
 @main.command("ls")
 @click.argument("package", type=click.Path(dir_okay=True, path_type=str))
 @click.option("--no-recursive", is_flag=True, help="Do not descend into nested cabinets and WIMs.")
-@_format_option("text", "json")
+@_format_option("ls")
 @limit_options
 def ls_command(package: str, no_recursive: bool, output_format: str, **options: Any) -> None:
     """List a package's members, descending into nested containers.
@@ -204,12 +220,10 @@ def ls_command(package: str, no_recursive: bool, output_format: str, **options: 
     Nested paths join container levels with '!': WSUSSCAN.cab!package.cab!package.xml.
     """
     from pkginspect.containers import open_package
-    from pkginspect.reports.listing import listing_json, listing_text
 
     with open_package(package, _limits(options)) as opened:
         entries = list(opened.walk(recursive=not no_recursive))
-        render = listing_json if output_format == "json" else listing_text
-        click.echo(render(package, opened.kind, opened.size, entries), nl=False)
+        _emit(_render("ls", output_format, package, opened.kind, opened.size, entries))
 
 
 @main.command("extract")
@@ -219,7 +233,7 @@ def ls_command(package: str, no_recursive: bool, output_format: str, **options: 
               help="Directory to extract into (created if missing).")
 @click.option("-r", "--recursive", is_flag=True, help="Also expand nested containers into NAME.d/ folders.")
 @click.option("--overwrite", is_flag=True, help="Replace files that already exist in the directory.")
-@_format_option("text", "json")
+@_format_option("extract")
 @limit_options
 def extract_command(
     package: str, members: tuple[str, ...], directory: str, recursive: bool, overwrite: bool,
@@ -230,17 +244,15 @@ def extract_command(
     MEMBERS are nested paths ('inner.cab!update.mum'); without them every top-level member is extracted.
     """
     from pkginspect.containers import extract, open_package
-    from pkginspect.reports.listing import extraction_json, extraction_text
 
     with open_package(package, _limits(options)) as opened:
         results = extract(opened, directory, members, recursive=recursive, overwrite=overwrite)
-    render = extraction_json if output_format == "json" else extraction_text
-    click.echo(render(os.fspath(directory), results), nl=False)
+    _emit(_render("extract", output_format, os.fspath(directory), results))
 
 
 @main.command("inspect")
 @click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=str))
-@_format_option("text", "json")
+@_format_option("inspect")
 @click.option("--members", is_flag=True, help="Include the member tree.")
 @click.option("--components", is_flag=True, help="Read component manifests too (slow on real cumulative updates).")
 @click.option("--no-hash", is_flag=True, help="Skip the sha256 of each package file.")
@@ -257,45 +269,14 @@ def inspect_command(
     package that cannot be read, or whose metadata cannot be, is reported with its error while the others
     still print; the exit code is then 3.
     """
-    from pkginspect.reports.inspect import inspect_json, inspect_text
+    from pkginspect.batch import inspect_paths, metadata_problems
 
-    results, errors = _inspect_all(packages, _limits(options), components=components, sha256=not no_hash,
-                                   deep=deep)
-    render = inspect_json if output_format == "json" else inspect_text
-    # Errors go to standard error once; only the JSON document also carries them (as data).
-    shown = errors if output_format == "json" else []
-    click.echo(render(results, shown, members=members, components=components), nl=False)
-    _exit_on_errors(errors, results)
-
-
-def _inspect_all(paths: tuple[str, ...], limits: Any, **options: Any) -> tuple[list[Any], list[tuple[str, str]]]:
-    """Inspect every package under ``paths`` in this process; failures as (path, message), never raised.
-
-    The library's ``inspect_paths`` does the work; metadata problems stay on each result (see ``_problems``).
-    """
-    from pkginspect.batch import inspect_paths
-
-    results, failures = inspect_paths(paths, jobs=1, limits=limits, problems=False, **options)
-    return results, [(failure.path, failure.error) for failure in failures]
-
-
-def _exit_on_errors(errors: list[tuple[str, str]], results: list[Any]) -> None:
-    """Print each failure on stderr and exit 3 if any package, or any package's metadata, could not be read."""
-    # Unreadable metadata inside an otherwise readable package is bad input too.
-    problems = [*errors, *_problems(results)]
-    for _, message in problems:
-        click.echo(f"pkginspect: error: {message}", err=True)
-    if problems:
+    results, failures = inspect_paths(packages, jobs=1, limits=_limits(options), problems=False,
+                                      components=components, sha256=not no_hash, deep=deep)
+    # Errors go to standard error; only the JSON document also carries them (as data).
+    _emit(_render("inspect", output_format, results, errors=failures, members=members, components=components))
+    if _reported([*failures, *metadata_problems(results)]):
         sys.exit(EXIT_BAD_INPUT)
-
-
-def _problems(results: list[Any]) -> list[tuple[str, str]]:
-    """(package, message) for each metadata problem, the message naming the package path once."""
-    return [
-        (r.path, problem if problem.startswith(f"{r.path}!") or problem.startswith(f"{r.path}:")
-         else f"{r.path}!{problem}")
-        for r in results for problem in r.problems
-    ]
 
 
 def _calendar_option(function: F) -> F:
@@ -314,7 +295,7 @@ def _load_calendar(files: tuple[str, ...]) -> Any:
 @main.command("classify")
 @click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=str))
 @_calendar_option
-@_format_option("text", "json")
+@_format_option("classify")
 @click.option("--no-evidence", is_flag=True, help="Text output: show only the verdict lines.")
 @limit_options
 def classify_command(
@@ -326,23 +307,21 @@ def classify_command(
     Packages given together are classified together (a hotpatch beside a cumulative update of the same month
     marks that update as the regular channel).
     """
+    from pkginspect.batch import inspect_paths, metadata_problems
     from pkginspect.classification import classify_batch
-    from pkginspect.reports.classify import classify_json, classify_text
 
     calendar = _load_calendar(calendar_files)
-    results, errors = _inspect_all(packages, _limits(options), sha256=False)
+    results, failures = inspect_paths(packages, jobs=1, limits=_limits(options), problems=False, sha256=False)
     classified = classify_batch(results, calendar)
-    if output_format == "json":
-        click.echo(classify_json(classified, errors), nl=False)
-    else:
-        click.echo(classify_text(classified, [], evidence=not no_evidence), nl=False)
-    _exit_on_errors(errors, results)
+    _emit(_render("classify", output_format, classified, errors=failures, evidence=not no_evidence))
+    if _reported([*failures, *metadata_problems(results)]):
+        sys.exit(EXIT_BAD_INPUT)
 
 
 @main.group("calendar", invoke_without_command=True)
 @click.option("--product", help="Only this calendar product (e.g. windows-server-2022-azure-edition).")
 @_calendar_option
-@_format_option("text", "json")
+@_format_option("calendar")
 @click.pass_context
 def calendar_command(
     ctx: click.Context, product: str | None, calendar_files: tuple[str, ...], output_format: str,
@@ -355,26 +334,22 @@ def calendar_command(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from pkginspect.reports.calendar import calendar_json, calendar_text
-
     calendar = _load_calendar(calendar_files)
     try:
-        text = (calendar_json if output_format == "json" else calendar_text)(calendar, product)
+        text = _render("calendar", output_format, calendar, product=product)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--product") from error
-    click.echo(text, nl=False)
+    _emit(text)
 
 
-def _write_calendar(entries: Any, output: str | None, output_format: str, comments: tuple[str, ...]) -> None:
-    from pkginspect.calendar.write import HEADER_COMMENT, entries_csv, entries_json
+def _write_calendar(command: str, entries: Any, output: str | None, output_format: str,
+                    comments: tuple[str, ...]) -> None:
+    from pkginspect.calendar.write import HEADER_COMMENT
 
     entries = list(entries)
-    text = entries_json(entries) if output_format == "json" else entries_csv(entries, HEADER_COMMENT + comments)
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    _write_atomically(output, text)
-    click.echo(f"pkginspect: wrote {len(entries)} releases to {output}", err=True)
+    _emit(_render(command, output_format, entries, comments=HEADER_COMMENT + comments), output)
+    if output:
+        click.echo(f"pkginspect: wrote {len(entries)} releases to {output}", err=True)
 
 
 _CALENDAR_OUTPUT = click.option(
@@ -387,8 +362,7 @@ _CALENDAR_OUTPUT = click.option(
 @calendar_command.command("convert")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
 @_CALENDAR_OUTPUT
-@click.option("--format", "output_format", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
-              help="Output format.")
+@_format_option("calendar convert")
 def calendar_convert_command(files: tuple[str, ...], output: str | None, output_format: str) -> None:
     """Rewrite calendar files of either layout as one calendar file with one release per row.
 
@@ -398,14 +372,14 @@ def calendar_convert_command(files: tuple[str, ...], output: str | None, output_
     from pkginspect.calendar import load_calendar
 
     calendar = load_calendar(files, bundled=False, user_dir=False)
-    _write_calendar(calendar, output, output_format, tuple(f"# converted from {name}" for name in files))
+    _write_calendar("calendar convert", calendar, output, output_format,
+                    tuple(f"# converted from {name}" for name in files))
 
 
 @calendar_command.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
 @_CALENDAR_OUTPUT
-@click.option("--format", "output_format", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
-              help="Output format.")
+@_format_option("calendar import")
 def calendar_import_command(files: tuple[str, ...], output: str | None, output_format: str) -> None:
     """Write a calendar file from Microsoft's machine-readable release data.
 
@@ -417,7 +391,8 @@ def calendar_import_command(files: tuple[str, ...], output: str | None, output_f
     from pkginspect.calendar.imports import describe, import_files
 
     entries = import_files(files)
-    _write_calendar(entries, output, output_format, tuple(f"# imported from {name}" for name in files))
+    _write_calendar("calendar import", entries, output, output_format,
+                    tuple(f"# imported from {name}" for name in files))
     click.echo(f"pkginspect: imported {describe(entries)}", err=True)
 
 
@@ -476,15 +451,16 @@ def _refuse_facts_files(paths: tuple[str, ...], option: str) -> None:
             raise click.UsageError(f"{path} is not a package (it looks like {shown}: did you mean {option} {path}?)")
 
 
-def _final_exit(decisions: list[Any], errors: list[tuple[str, str]], fail_on: str | None, strict: bool) -> None:
-    if errors:
+def _final_exit(verdicts: Iterable[str], failed: bool, fail_on: str | None, strict: bool) -> None:
+    """Exit 3 when something could not be read, else 1 when a verdict found meets ``--fail-on`` or ``--strict``."""
+    if failed:
         sys.exit(EXIT_BAD_INPUT)
     failing = {"reboot": {"reboot-required"}, "any-reboot": {"reboot-required", "reboot-possible"}}.get(
         fail_on or "", set()
     )
     if strict:
         failing = failing | {"unknown"}
-    if any(d.verdict in failing for d in decisions):
+    if failing & set(verdicts):
         sys.exit(EXIT_FAIL_ON)
 
 
@@ -496,7 +472,7 @@ def _final_exit(decisions: list[Any], errors: list[tuple[str, str]], fail_on: st
 @_calendar_option
 @_rules_option
 @click.option("--explain", is_flag=True, help="Show each decision's reasons: rule, message and the facts used.")
-@_format_option("text", "json")
+@_format_option("check")
 @_fail_on_option
 @limit_options
 def check_command(
@@ -508,26 +484,17 @@ def check_command(
 
     Verdicts: no-reboot, reboot-required, reboot-possible, not-applicable, unknown (the missing facts are named).
     """
-    from pkginspect.reports.check import check_json, check_text
-    from pkginspect.rules.decide import evaluate_all
+    from pkginspect.batch import check
 
     _refuse_facts_files(packages, "--machine")
     calendar = _load_calendar(calendar_files)
     ruleset = _load_ruleset(rules_files)
     machines = _load_fleet(machine_files)
-    results, errors = _inspect_all(packages, _limits(options), sha256=False)
-    decisions = evaluate_all(results, machines, calendar, ruleset)
-    from pkginspect.classification import classify_batch, stale_warnings
-
-    warnings = stale_warnings(classify_batch(results, calendar))
-    if output_format == "json":
-        click.echo(check_json(decisions, errors, warnings), nl=False)
-    else:
-        click.echo(check_text(decisions, [], explain=explain, warnings=warnings), nl=False)
-    problems = [*errors, *_problems(results)]
-    for _, message in problems:
-        click.echo(f"pkginspect: error: {message}", err=True)
-    _final_exit(decisions, problems, fail_on, strict)
+    result = check(packages, machines, calendar=calendar, ruleset=ruleset, limits=_limits(options))
+    _emit(_render("check", output_format, result.decisions, errors=result.errors, warnings=result.warnings,
+                  explain=explain))
+    verdicts = [verdict for verdict, count in result.decisions.verdict_counts().items() if count]
+    _final_exit(verdicts, _reported([*result.errors, *result.problems]), fail_on, strict)
 
 
 MAX_SOURCE_DATE_EPOCH = 253402300799
@@ -660,16 +627,20 @@ def _replace(path: str, target: str, data: Iterable[bytes], mode: int | None) ->
             raise
 
 
+_FLEET = click.option(
+    "--fleet", "fleet_files", multiple=True, required=True, type=click.Path(dir_okay=False, path_type=str),
+    help="The machines: a fleet file (JSON/CSV), facts files or az/Arc exports; repeatable.")
+_REPORT_OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
+                              help="Write the report here (atomically) instead of standard output.")
+
+
 @main.command("audit")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--fleet", "fleet_files", multiple=True, required=True, type=click.Path(dir_okay=False, path_type=str),
-              help="The machines: a fleet file (JSON/CSV), facts files or az/Arc exports; repeatable.")
+@_FLEET
 @_calendar_option
 @_rules_option
-@click.option("--format", "output_format", required=True,
-              type=click.Choice(["json", "csv", "markdown", "html", "junit"]), help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
-              help="Write the report here (atomically) instead of standard output.")
+@_format_option("audit", help="Report format.", required=True)
+@_REPORT_OUTPUT
 @click.option("--jobs", type=click.IntRange(min=1), help="Packages inspected in parallel [default: CPU count].")
 @click.option("--package-timeout", type=click.FloatRange(min=0, min_open=True),
               help="Seconds allowed to inspect one package; a slower one is listed as an error.")
@@ -687,7 +658,6 @@ def audit_command(
     does not stop the run (the exit code is then 3).
     """
     from pkginspect.batch import audit
-    from pkginspect.reports.formats import render_chunks
 
     _refuse_facts_files(paths, "--fleet")
     calendar = _load_calendar(calendar_files)
@@ -701,16 +671,10 @@ def audit_command(
 
     result = audit(paths, fleet, calendar=calendar, ruleset=ruleset, jobs=jobs, limits=_limits(options),
                    progress=progress, now=_generation_time(), package_timeout=package_timeout)
-    chunks = render_chunks(result, output_format)  # written as they are made: the decisions are never all held
-    if output:
-        _write_atomically(output, chunks)
-    else:
-        for chunk in chunks:
-            click.echo(chunk, nl=False)
-    for failure in result.errors:
-        click.echo(f"pkginspect: error: {failure.error}", err=True)
-    verdicts = [types.SimpleNamespace(verdict=v) for v, count in result.totals().items() if count]
-    _final_exit(verdicts, [(e.path, e.error) for e in result.errors], fail_on, strict)
+    # Written as they are made: the decisions are never all held.
+    _emit(format_of("audit", output_format).chunks(result), output)
+    verdicts = [verdict for verdict, count in result.totals().items() if count]
+    _final_exit(verdicts, _reported(result.errors), fail_on, strict)
 
 
 def _month_option(value: str | None) -> str | None:
@@ -725,8 +689,7 @@ def _month_option(value: str | None) -> str | None:
 
 
 @main.command("forecast")
-@click.option("--fleet", "fleet_files", multiple=True, required=True, type=click.Path(dir_okay=False, path_type=str),
-              help="The machines: a fleet file (JSON/CSV), facts files or az/Arc exports; repeatable.")
+@_FLEET
 @click.option("--months", type=click.IntRange(min=1, max=120), default=12, show_default=True,
               help="How many months to forecast.")
 @click.option("--from", "start", metavar="YYYY-MM",
@@ -736,10 +699,8 @@ def _month_option(value: str | None) -> str | None:
 @click.option("--assessment", "assessments", multiple=True, metavar="[NAME=]FILE",
               help="An Azure patch assessment (az vm assess-patches output) of machine NAME (default: the file "
                    "name without extension), compared with the first month; repeatable.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv", "markdown", "html"]),
-              default="text", show_default=True, help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
-              help="Write the report here (atomically) instead of standard output.")
+@_format_option("forecast", help="Report format.")
+@_REPORT_OUTPUT
 @click.option("--details", is_flag=True, help="Text output: every machine's months with their update and cause.")
 @click.option("--no-what-if", "no_whatif", is_flag=True, help="Skip the what-if runs of each failing prerequisite.")
 def forecast_command(
@@ -754,8 +715,6 @@ def forecast_command(
     restarts it costs; fixes are ranked by the restarts they save across the fleet.
     """
     from pkginspect.forecasting import forecast, load_assessment
-    from pkginspect.reports.forecast_formats import render_forecast
-    from pkginspect.reports.forecast_text import forecast_text
 
     first = _month_option(start)
     calendar = _load_calendar(calendar_files)
@@ -764,12 +723,7 @@ def forecast_command(
     azure = [load_assessment(argument) for argument in assessments]
     result = forecast(fleet, months=months, start=first, calendar=calendar, ruleset=ruleset,
                       now=_generation_time(), whatif=not no_whatif, assessments=azure)
-    text = forecast_text(result, details=details) if output_format == "text" else render_forecast(
-        result, output_format)
-    if output:
-        _write_atomically(output, text)
-    else:
-        click.echo(text, nl=False)
+    _emit(_render("forecast", output_format, result, details=details), output)
 
 
 # --- options and help every command shares --------------------------------------------------------------------

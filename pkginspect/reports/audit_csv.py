@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator, Sequence
 
 from pkginspect.batch import AuditResult, DecisionMatrix
 from pkginspect.paths import base_name
+from pkginspect.reports._common import BATCH, csv_line, ordered_decisions
 from pkginspect.rules.decide import Decision
 
 COLUMNS = ("machine", "package", "kb", "kind", "confidence", "verdict", "rule", "reasons", "missing", "path",
@@ -16,29 +15,6 @@ COLUMNS = ("machine", "package", "kb", "kind", "confidence", "verdict", "rule", 
 with ``SEPARATOR``; ``path`` is the package path as given to the audit (``package`` is its file name);
 ``warning`` says when the calendar is older than the package (its kind is then a guess)."""
 SEPARATOR = " | "
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(text: str) -> str:
-    # A cell a spreadsheet would run as a formula is kept as text (OWASP "CSV injection").
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-BATCH = 2000
-"""Rows per chunk of a streamed report."""
-
-
-def ordered_decisions(result: AuditResult) -> Sequence[Decision]:
-    """The decisions by machine (the result's machine order), then package (the result's package order).
-
-    An audit's :class:`DecisionMatrix` is in that order already and is returned as is (decisions made lazily).
-    """
-    if isinstance(result.decisions, DecisionMatrix):
-        return result.decisions
-    machines = {getattr(m, "name", None): n for n, m in enumerate(result.machines)}
-    packages = {p.path: n for n, p in enumerate(result.packages)}
-    return sorted(result.decisions, key=lambda d: (machines.get(d.machine, len(machines)), d.machine,
-                                                   packages.get(d.package, len(packages)), d.package))
 
 
 def _row(decision: Decision, confidence: dict[str, str], stale: dict[str, str]) -> list[str]:
@@ -59,9 +35,7 @@ def _row(decision: Decision, confidence: dict[str, str], stale: dict[str, str]) 
 
 
 def _line(values: Sequence[str]) -> str:
-    out = io.StringIO(newline="")
-    csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow([_cell(v) for v in values])
-    return out.getvalue()
+    return csv_line(values) + "\r\n"
 
 
 def _lines(result: AuditResult) -> Iterator[str]:
@@ -75,7 +49,7 @@ def _lines(result: AuditResult) -> Iterator[str]:
     # Every field but the machine depends only on the package and its outcome: encode those once.
     tails: dict[tuple[int, int], str] = {}
     for machine, name in enumerate(decisions.machines):
-        head = _line([name])[:-2]
+        head = csv_line([name])
         row = decisions.rows[decisions.machine_rows[machine]]
         for package, outcome in enumerate(row):
             tail = tails.get((package, id(outcome)))

@@ -10,14 +10,14 @@ from pkginspect.batch import AuditResult, DecisionMatrix
 from pkginspect.calendar import Calendar, Release
 from pkginspect.classification import Classification, stale_warnings
 from pkginspect.paths import base_name
-from pkginspect.reports.audit_csv import ordered_decisions
-from pkginspect.reports.audit_markdown import (
+from pkginspect.reports._common import (
     counts,
     error_text,
     first_reason,
     grouped_by_reason,
     label,
     machine_summary,
+    ordered_decisions,
     package_labels,
     reason_facts,
 )

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from array import array
 from collections.abc import Iterator
-from typing import Any
 
 from pkginspect.batch import AuditResult, DecisionMatrix, OutcomeTable
+from pkginspect.reports._common import compact_json as _dump
 
 SCHEMA_ID = "https://pkginspect.invalid/schemas/audit.schema.json"
 
 
 BATCH = 5000
 """Decisions per chunk of the streamed report."""
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _decision_texts(result: AuditResult, table: OutcomeTable) -> Iterator[str]:

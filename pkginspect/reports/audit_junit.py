@@ -8,11 +8,10 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from pkginspect.batch import AuditResult, DecisionMatrix
+from pkginspect.batch import AuditResult, DecisionMatrix, machine_dict
 from pkginspect.classification import stale_warnings
 from pkginspect.paths import base_name
-from pkginspect.reports.audit_csv import ordered_decisions
-from pkginspect.reports.audit_markdown import error_text, reason_facts
+from pkginspect.reports._common import error_text, ordered_decisions, reason_facts
 from pkginspect.rules.decide import Decision
 from pkginspect.types import Verdict
 
@@ -84,7 +83,7 @@ def _machine_suite(parent: ET.Element | None, name: str, machine: object, decisi
                    names: dict[str, str], timestamp: str, warnings: Sequence[str] = ()) -> ET.Element:
     attributes = {"name": _clean(name), **_counts(decisions), "time": "0", "timestamp": timestamp}
     suite = ET.Element("testsuite", attributes) if parent is None else ET.SubElement(parent, "testsuite", attributes)
-    facts = machine.to_dict() if hasattr(machine, "to_dict") else dict(getattr(machine, "__dict__", {}))
+    facts = machine_dict(machine)
     known = [(key, value) for key, value in facts.items() if key != "name" and value is not None]
     if known:
         properties = ET.SubElement(suite, "properties")

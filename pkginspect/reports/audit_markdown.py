@@ -2,140 +2,28 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
 
-from pkginspect.batch import AuditResult, DecisionMatrix, PackageFailure
+from pkginspect.batch import AuditResult, DecisionMatrix
 from pkginspect.classification import stale_warnings
-from pkginspect.package import UpdatePackage
 from pkginspect.paths import base_name
-from pkginspect.reports.audit_csv import BATCH, ordered_decisions
+from pkginspect.reports._common import (
+    BATCH,
+    code,
+    counts,
+    error_text,
+    first_reason,
+    glyph,
+    grouped_by_reason,
+    label,
+    machine_summary,
+    ordered_decisions,
+    package_labels,
+    text,
+)
 from pkginspect.rules.decide import Decision
-from pkginspect.rules.engine import Reason
 from pkginspect.types import VERDICT_ORDER, Verdict
-
-VERDICT_LABELS: Mapping[str, str] = {
-    Verdict.REBOOT_REQUIRED: "reboot required",
-    Verdict.REBOOT_POSSIBLE: "reboot possible",
-    Verdict.UNKNOWN: "unknown",
-    Verdict.NO_REBOOT: "no reboot",
-    Verdict.NOT_APPLICABLE: "not applicable",
-}
-"""Each verdict in plain words."""
-VERDICT_GLYPHS: Mapping[str, str] = {
-    Verdict.REBOOT_REQUIRED: "R",
-    Verdict.REBOOT_POSSIBLE: "R?",
-    Verdict.UNKNOWN: "?",
-    Verdict.NO_REBOOT: "OK",
-    Verdict.NOT_APPLICABLE: "–",
-}
-"""Each verdict as a short mark for matrices (always shown with a legend)."""
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#!])")
-
-
-def text(value: object) -> str:
-    """``value`` as inline Markdown text: one line, Markdown punctuation backslash-escaped (safe in a table)."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
-
-
-def code(value: object) -> str:
-    """``value`` as an inline code span (the fence is longer than any run of backticks inside)."""
-    content = " ".join(str(value).split())
-    longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if content.startswith("`") or content.endswith("`") or not content else ""
-    return f"{fence}{pad}{content}{pad}{fence}"
-
-
-def label(verdict: str) -> str:
-    """The verdict in plain words."""
-    return VERDICT_LABELS.get(verdict, verdict)
-
-
-def glyph(verdict: str) -> str:
-    """The verdict's short mark."""
-    return VERDICT_GLYPHS.get(verdict, verdict)
-
-
-def package_labels(packages: Sequence[UpdatePackage]) -> dict[str, str]:
-    """A short unique label per package path.
-
-    ``KB5036909``; with the architecture (or else the file name) added when several packages share a KB; the
-    file name when the KB is not known.
-    """
-    by_kb: dict[str, list[UpdatePackage]] = {}
-    for package in packages:
-        kb = f"KB{package.kb.value}" if package.kb else base_name(package.path)
-        by_kb.setdefault(kb, []).append(package)
-    labels: dict[str, str] = {}
-    for kb, group in by_kb.items():
-        if len(group) == 1:
-            labels[group[0].path] = kb
-            continue
-        arches = [str(p.architecture.value) if p.architecture else "" for p in group]
-        unique = len(set(arches)) == len(arches) and all(arches)
-        for package, arch in zip(group, arches, strict=True):
-            labels[package.path] = f"{kb} {arch}" if unique else f"{kb} {base_name(package.path)}"
-    return labels
-
-
-def machine_summary(machine: Any) -> str:
-    """``product, edition, build`` of a machine record (those that are known), for context next to its name."""
-    facts = [getattr(machine, name, None) for name in ("product", "edition", "build")]
-    return ", ".join(str(value) for value in facts if value)
-
-
-def first_reason(decision: Decision) -> str:
-    """The message of the deciding (first) reason, with a count of the other reasons."""
-    if not decision.reasons:
-        return "no reason recorded"
-    more = len(decision.reasons) - 1
-    extra = f" (+{more} more reason{'s' if more > 1 else ''})" if more else ""
-    return " ".join(decision.reasons[0].message.split()) + extra
-
-
-def grouped_by_reason(decisions: Sequence[Decision], verdict: str,
-                      packages: Sequence[UpdatePackage]) -> list[tuple[str, str, str, list[str]]]:
-    """The decisions with ``verdict`` grouped by package and deciding reason, in package order.
-
-    Each group is ``(package path, deciding rule, first_reason(), machine names)``.
-    """
-    groups: dict[tuple[str, str, str], list[str]] = {}
-    for decision in decisions:
-        if decision.verdict == verdict:
-            rule = decision.reasons[0].rule if decision.reasons else "-"
-            groups.setdefault((decision.package, rule, first_reason(decision)), []).append(decision.machine)
-    order = {package.path: n for n, package in enumerate(packages)}
-    keys = sorted(groups, key=lambda key: (order.get(key[0], len(order)), key))
-    return [(*key, groups[key]) for key in keys]
-
-
-def reason_facts(reason: Reason) -> str:
-    """The facts a reason used as ``name=value; …`` (lists joined with commas, booleans lower case, None unknown)."""
-    shown = []
-    for name, value in reason.facts:
-        if isinstance(value, tuple):
-            value = ", ".join(str(v) for v in value)
-        elif isinstance(value, bool):
-            value = str(value).lower()
-        shown.append(f"{name}={'unknown' if value is None else value}")
-    return "; ".join(shown)
-
-
-def counts(result: AuditResult) -> str:
-    """``10 packages · 36 machines · 360 decisions · 0 errors`` (singular where the count is one)."""
-    numbers = [(len(result.packages), "package"), (len(result.machines), "machine"),
-               (len(result.decisions), "decision"), (len(result.errors), "error")]
-    return " · ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in numbers)
-
-
-def error_text(failure: PackageFailure) -> str:
-    """The failure's message without the leading path, which reports already show beside it."""
-    prefix = f"{failure.path}: "
-    return failure.error[len(prefix):] if failure.error.startswith(prefix) else failure.error
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: Sequence[str]) -> list[str]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pkginspect.calendar import Calendar, OutOfBand, Release, planned_baseline_months
+from pkginspect.reports._common import pretty_json
 
 SCHEMA_ID = "https://pkginspect.invalid/schemas/calendar.schema.json"
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -115,4 +115,4 @@ def calendar_json(calendar: Calendar, product: str | None = None) -> str:
         "releases": [_release(calendar, r) for name in names for r in calendar.releases(name)],
         "entries": [entry.to_dict() for name in names for entry in calendar.entries(name)],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return pretty_json(document, ensure_ascii=False)

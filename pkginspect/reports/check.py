@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
+from pkginspect.batch import PackageFailure
 from pkginspect.paths import base_name
+from pkginspect.reports._common import kb_label, pretty_json
 from pkginspect.rules.decide import Decision
 
 SCHEMA_ID = "https://pkginspect.invalid/schemas/check.schema.json"
 
 
-def check_text(decisions: Sequence[Decision], errors: Sequence[tuple[str, str]], explain: bool = False,
-               warnings: Sequence[str] = ()) -> str:
+def check_text(decisions: Sequence[Decision], explain: bool = False, warnings: Sequence[str] = ()) -> str:
     """``machine  package  KB  kind  verdict``, then with ``explain`` the reasons, each with its rule and facts.
 
     ``warnings`` (a stale calendar, see ``classification.stale_warnings``) are listed after the decisions.
     """
     names: dict[str, str] = {}
     rows = [(d.machine, names.get(d.package) or names.setdefault(d.package, base_name(d.package)),
-             f"KB{d.kb}" if d.kb else "KB?", d.kind, d.verdict) for d in decisions]
+             kb_label(d.kb), d.kind, d.verdict) for d in decisions]
     widths = [max([len(r[i]) for r in rows] + [0]) for i in range(4)]
     lines = []
     w0, w1, w2, w3 = widths
@@ -37,9 +37,6 @@ def check_text(decisions: Sequence[Decision], errors: Sequence[tuple[str, str]],
     if warnings:
         lines.append("warnings")
         lines += [f"  {warning}" for warning in warnings]
-    if errors:
-        lines.append("errors")
-        lines += [f"  {message}" for _, message in errors]
     return "\n".join(lines) + "\n"
 
 
@@ -51,12 +48,13 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def check_json(decisions: Sequence[Decision], errors: Sequence[tuple[str, str]], warnings: Sequence[str] = ()) -> str:
+def check_json(decisions: Sequence[Decision], errors: Sequence[PackageFailure] = (),
+               warnings: Sequence[str] = ()) -> str:
     """The decisions as JSON valid against ``pkginspect/schemas/check.schema.json``."""
     document = {
         "$schema": SCHEMA_ID,
         "decisions": [d.to_dict() for d in decisions],
-        "errors": [{"path": path, "error": message} for path, message in errors],
+        "errors": [e.to_dict() for e in errors],
         "warnings": list(warnings),
     }
-    return json.dumps(document, indent=2) + "\n"
+    return pretty_json(document)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from pkginspect.forecasting import ForecastResult
+from pkginspect.reports._common import compact_json
 
 SCHEMA_ID = "https://pkginspect.invalid/schemas/forecast.schema.json"
 
@@ -12,4 +11,4 @@ SCHEMA_ID = "https://pkginspect.invalid/schemas/forecast.schema.json"
 def forecast_json(result: ForecastResult) -> str:
     """The whole forecast, keys in a fixed order, compact (one line; pipe through ``jq .`` to read)."""
     document = {"$schema": SCHEMA_ID, **result.to_dict()}
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False) + "\n"
+    return compact_json(document) + "\n"

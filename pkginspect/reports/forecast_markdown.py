@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pkginspect.forecasting import ForecastResult
-from pkginspect.reports.audit_markdown import code, text
+from pkginspect.reports._common import code, text
 from pkginspect.reports.forecast_common import (
     calendar_note,
     fix_sentence,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pkginspect.forecasting import ForecastResult
+from pkginspect.reports._common import kb_label
 from pkginspect.reports.forecast_common import (
     calendar_note,
     fix_sentence,
@@ -49,8 +50,7 @@ def forecast_text(result: ForecastResult, *, details: bool = False) -> str:
             lines.append(f"  {'':<{width}}    what if all: \u2212{machine.all_fixes.saved}")
         if details:
             for entry in schedule.months:
-                number = entry.installs_kb or entry.kb
-                kb = f"KB{number}" if number else "KB?"
+                kb = kb_label(entry.installs_kb or entry.kb)
                 lines.append(f"  {'':<{width}}    {entry.month} {entry.kind:<18} {kb:<10} {entry.verdict:<15} "
                              f"{entry.source}: {entry.cause}")
     for comparison in result.comparisons:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
+from pkginspect.batch import PackageFailure
 from pkginspect.package import Fact, UpdatePackage
+from pkginspect.reports._common import kb_label, pretty_json, size
 
 SCHEMA_ID = "https://pkginspect.invalid/schemas/inspect.schema.json"
 
@@ -18,16 +19,8 @@ def _value(fact: Fact[Any] | None) -> str:
     return ", ".join(value) if isinstance(value, tuple) else str(value)
 
 
-def _size(count: int) -> str:
-    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if count >= scale:
-            return f"{count / scale:.1f} {unit}"
-    return f"{count} B"
-
-
 def _one(package: UpdatePackage, members: bool, components: bool) -> list[str]:
-    kb = f"KB{package.kb.value}" if package.kb else "KB?"
-    lines = [f"{package.name}  {kb}  {_value(package.title)}"]
+    lines = [f"{package.name}  {kb_label(package.kb.value if package.kb else None)}  {_value(package.title)}"]
     summary = [
         ("release type", _value(package.release_type)),
         ("restart", _value(package.restart)),
@@ -39,7 +32,7 @@ def _one(package: UpdatePackage, members: bool, components: bool) -> list[str]:
         ("classification", package.classification_name or _value(package.classification)),
         ("package type", _value(package.package_type)),
         ("created", _value(package.creation_date)),
-        ("container", f"{package.container}, {_size(package.size)}, {len(package.members)} members"),
+        ("container", f"{package.container}, {size(package.size)}, {len(package.members)} members"),
         ("sha256", package.sha256 or "-"),
     ]
     lines += [f"  {label:<17} {value}" for label, value in summary]
@@ -85,7 +78,7 @@ def _one(package: UpdatePackage, members: bool, components: bool) -> list[str]:
         for member in package.members:
             marker = f" [{member.container}]" if member.container else ""
             indent = "  " * member.depth
-            lines.append(f"    {_size(member.size):>10}  {member.compression:<9} {indent}{member.path}{marker}")
+            lines.append(f"    {size(member.size):>10}  {member.compression:<9} {indent}{member.path}{marker}")
     sources = [
         (name, getattr(package, name)) for name in ("kb", "title", "msrc_severity", "reboot_behavior",
                                                     "release_type", "restart", "build", "architecture")
@@ -95,25 +88,17 @@ def _one(package: UpdatePackage, members: bool, components: bool) -> list[str]:
     return lines
 
 
-def inspect_text(
-    packages: Sequence[UpdatePackage], errors: Sequence[tuple[str, str]], members: bool = False,
-    components: bool = False,
-) -> str:
-    """Each package as a summary block; failures listed at the end."""
-    blocks = ["\n".join(_one(p, members, components)) for p in packages]
-    if errors:
-        blocks.append("\n".join(["errors"] + [f"  {message}" for _, message in errors]))
-    return "\n\n".join(blocks) + "\n"
+def inspect_text(packages: Sequence[UpdatePackage], members: bool = False, components: bool = False) -> str:
+    """Each package as a summary block (the failures go to standard error)."""
+    return "\n\n".join("\n".join(_one(p, members, components)) for p in packages) + "\n"
 
 
-def inspect_json(
-    packages: Sequence[UpdatePackage], errors: Sequence[tuple[str, str]], members: bool = False,
-    components: bool = False,
-) -> str:
+def inspect_json(packages: Sequence[UpdatePackage], errors: Sequence[PackageFailure] = (),
+                 members: bool = False) -> str:
     """The results as JSON valid against ``pkginspect/schemas/inspect.schema.json``."""
     document = {
         "$schema": SCHEMA_ID,
         "packages": [p.to_dict(members=members) for p in packages],
-        "errors": [{"path": path, "error": message} for path, message in errors],
+        "errors": [e.to_dict() for e in errors],
     }
-    return json.dumps(document, indent=2, sort_keys=False) + "\n"
+    return pretty_json(document)

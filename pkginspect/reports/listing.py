@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from pkginspect.containers import Entry, Extracted
 from pkginspect.errors import printable
-
-
-def _size(count: int) -> str:
-    value = float(count)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
+from pkginspect.reports._common import pretty_json, size
 
 
 def entry_dict(entry: Entry) -> dict[str, object]:
@@ -35,22 +26,21 @@ def entry_dict(entry: Entry) -> dict[str, object]:
     }
 
 
-def listing_json(package: str, kind: str, size: int, entries: Sequence[Entry]) -> str:
+def listing_json(package: str, kind: str, total: int, entries: Sequence[Entry]) -> str:
     """The listing as a JSON document."""
-    document = {"package": package, "kind": kind, "size": size, "members": [entry_dict(e) for e in entries]}
-    return json.dumps(document, indent=2) + "\n"
+    return pretty_json({"package": package, "kind": kind, "size": total, "members": [entry_dict(e) for e in entries]})
 
 
-def listing_text(package: str, kind: str, size: int, entries: Sequence[Entry]) -> str:
+def listing_text(package: str, kind: str, total: int, entries: Sequence[Entry]) -> str:
     """The listing as an indented tree: size, compression, name; nested containers marked."""
-    lines = [f"{package}  ({kind}, {_size(size)}, {len(entries)} members)"]
+    lines = [f"{package}  ({kind}, {size(total)}, {len(entries)} members)"]
     for entry in entries:
         member = entry.member
         marker = f"  [{entry.container}]" if entry.container else ("/" if member.is_dir else "")
         if member.special:
             marker = f"  [{member.special}, not read]"
         indent = "  " * entry.depth
-        lines.append(f"{_size(member.size):>10}  {member.compression:<9} {indent}{printable(member.name)}{marker}")
+        lines.append(f"{size(member.size):>10}  {member.compression:<9} {indent}{printable(member.name)}{marker}")
     return "\n".join(lines) + "\n"
 
 
@@ -62,7 +52,7 @@ def extraction_text(destination: str, results: Sequence[Extracted]) -> str:
         if not item.target:
             lines.append(f"{'skipped':>10}  {printable(item.member)}{note}")
             continue
-        lines.append(f"{_size(item.size):>10}  {printable(item.target)}{note}")
+        lines.append(f"{size(item.size):>10}  {printable(item.target)}{note}")
     written = sum(1 for item in results if item.target)
     lines.append(f"{written} file{'' if written == 1 else 's'} written to {printable(destination)}")
     return "\n".join(lines) + "\n"
@@ -70,8 +60,7 @@ def extraction_text(destination: str, results: Sequence[Extracted]) -> str:
 
 def extraction_json(destination: str, results: Sequence[Extracted]) -> str:
     """Extraction results as JSON."""
-    document = {
+    return pretty_json({
         "destination": destination,
         "files": [{"member": r.member, "target": r.target, "size": r.size, "note": r.note} for r in results],
-    }
-    return json.dumps(document, indent=2) + "\n"
+    })

@@ -16,8 +16,8 @@ import lxml.html
 import pytest
 
 from pkginspect.forecasting import ForecastResult, forecast
-from pkginspect.reports.forecast_formats import FORECAST_FORMATTERS, ForecastFormat, render_forecast
 from pkginspect.reports.forecast_html import forecast_html
+from pkginspect.reports.formats import FORMATS, Format, format_of
 from pkginspect.rules import Machine, load_machines
 from tests.reports.test_audit_html import chromium, png_size, run_chromium
 from tests.reports.test_golden import REGENERATE
@@ -55,19 +55,19 @@ def compare_golden(name: str, actual: str) -> None:
                     "PKGINSPECT_REGENERATE_GOLDEN=1 to rewrite it, then review the diff")
 
 
-@pytest.mark.parametrize("member", list(ForecastFormat))
-def test_golden(fleet_forecast: ForecastResult, member: ForecastFormat) -> None:
-    compare_golden(f"forecast.{member.extension}", render_forecast(fleet_forecast, member))
+@pytest.mark.parametrize("member", FORMATS["forecast"], ids=lambda member: member.name)
+def test_golden(fleet_forecast: ForecastResult, member: Format) -> None:
+    compare_golden(f"forecast.{member.extension}", member.render(fleet_forecast))
 
 
 def test_every_format_has_a_formatter() -> None:
-    assert set(FORECAST_FORMATTERS) == set(ForecastFormat)
+    assert all(callable(member.load()) for member in FORMATS["forecast"])
     with pytest.raises(ValueError, match="unknown forecast format 'pdf' \\(choose one of text, json, csv"):
-        render_forecast(None, "pdf")  # type: ignore[arg-type]
+        format_of("forecast", "pdf")
 
 
 def test_json_holds_the_same_numbers(fleet_forecast: ForecastResult) -> None:
-    document = json.loads(render_forecast(fleet_forecast, "json"))
+    document = json.loads(format_of("forecast", "json").render(fleet_forecast))
     assert document["start"] == "2025-07" and len(document["months"]) == 12
     assert document["totals"]["machines"] == 36
     assert sum(document["restarts_per_month"].values()) == document["totals"]["restarts"]
@@ -78,7 +78,7 @@ def test_json_holds_the_same_numbers(fleet_forecast: ForecastResult) -> None:
 
 
 def test_csv_rows_and_formula_cells(hostile_forecast: ForecastResult) -> None:
-    rows = list(csv.reader(io.StringIO(render_forecast(hostile_forecast, "csv"))))
+    rows = list(csv.reader(io.StringIO(format_of("forecast", "csv").render(hostile_forecast))))
     assert rows[0][:3] == ["machine", "month", "product"] and len(rows) == 1 + 2 * 12
     assert all(row[0] in ("bare", HOSTILE) for row in rows[1:])
     bare = [row for row in rows[1:] if row[0] == "bare"]
@@ -95,7 +95,7 @@ def test_html_escapes_everything(hostile_forecast: ForecastResult) -> None:
 
 
 def test_markdown_escapes_names(hostile_forecast: ForecastResult) -> None:
-    text = render_forecast(hostile_forecast, "markdown")
+    text = format_of("forecast", "markdown").render(hostile_forecast)
     assert "<script>" not in text and "\\<script\\>" in text
 
 
@@ -124,12 +124,12 @@ def test_json_validates_against_the_shipped_schema(fleet_forecast: ForecastResul
 
     schema = load_schema("forecast.schema.json")
     validator = jsonschema.Draft202012Validator(schema)
-    validator.validate(json.loads(render_forecast(fleet_forecast, "json")))
+    validator.validate(json.loads(format_of("forecast", "json").render(fleet_forecast)))
     fleet = [*load_machines(ROOT / "fixtures" / "machines" / "fleet.json"), Machine(name="bare")]
     data = Path(__file__).parent / "data"
     assessed = forecast(fleet, start="2024-06", months=2, now=NOW,
                         assessments=[load_assessment(str(p)) for p in sorted(data.glob("*.json"))])
-    document = json.loads(render_forecast(assessed, "json"))
+    document = json.loads(format_of("forecast", "json").render(assessed))
     validator.validate(document)
     assert document["$schema"] == schema["$id"] and len(document["assessment"]) == 3
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from pkginspect.batch import AuditResult
-from pkginspect.reports.audit_markdown import audit_markdown, code, package_labels, text
+from pkginspect.reports._common import code, package_labels, text
+from pkginspect.reports.audit_markdown import audit_markdown
 
 
 def section(document: str, title: str) -> str:

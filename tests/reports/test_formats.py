@@ -1,20 +1,53 @@
-"""The format enum and the factory: every member has a formatter, values are what ``--format`` takes."""
+"""The format registry: every declared format maps to a formatter, every ``--format`` choice comes from it."""
 
 from __future__ import annotations
 
 import dataclasses
+import inspect
 
+import click
 import pytest
 
 from pkginspect.batch import AuditResult
-from pkginspect.reports.formats import FORMATTERS, ReportFormat, formatter, render
+from pkginspect.cli import main
+from pkginspect.reports.formats import FORMATS, ReportFormat, choices, format_of, render
 
 
-def test_every_format_maps_to_a_formatter() -> None:
-    assert set(FORMATTERS) == set(ReportFormat)
-    for member in ReportFormat:
-        assert callable(formatter(member))
-        assert formatter(member.value) is FORMATTERS[member]
+@pytest.mark.parametrize("command", list(FORMATS))
+def test_every_format_maps_to_a_formatter(command: str) -> None:
+    names = choices(command)
+    assert len(set(names)) == len(names)
+    for name in names:
+        declared = format_of(command, name)
+        for function in [declared.load(), *([declared.load(declared.streamed)] if declared.streamed else [])]:
+            assert callable(function)
+            assert set(declared.options) <= set(inspect.signature(function).parameters)  # every option it is given
+    with pytest.raises(ValueError, match=rf"unknown {command} format 'pdf' \(choose one of {', '.join(names)}\)"):
+        format_of(command, "pdf")
+
+
+def _commands(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
+    found: dict[str, click.Command] = {}
+    for name, command in group.commands.items():
+        found[prefix + name] = command
+        if isinstance(command, click.Group):
+            found.update(_commands(command, f"{prefix}{name} "))
+    return found
+
+
+def test_every_format_choice_comes_from_the_registry() -> None:
+    offered = {}
+    for name, command in _commands(main).items():
+        for param in command.params:
+            if param.name == "output_format":
+                assert isinstance(param.type, click.Choice)
+                offered[name] = list(param.type.choices)
+                assert param.required or param.default == offered[name][0]
+    assert offered == {command: choices(command) for command in FORMATS}
+
+
+def test_audit_formats_are_the_enum() -> None:
+    assert choices("audit") == [member.value for member in ReportFormat]
 
 
 def test_values_extensions_and_media_types() -> None:

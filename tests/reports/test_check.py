@@ -1,0 +1,32 @@
+"""``batch.check``, what ``pkginspect check`` renders: the same decisions as ``evaluate_all``, failures apart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pkginspect.batch import check
+from pkginspect.calendar import bundled_calendar
+from pkginspect.reports.formats import format_of
+from pkginspect.rules import load_machines
+from pkginspect.rules.decide import evaluate_all
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_check_matches_evaluate_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    machines = load_machines("fixtures/machines/fleet.json")
+    paths = ["fixtures/packages", "fixtures/packages/broken/truncated-header.msu",
+             "fixtures/packages/broken/xxe-package.cab"]
+    result = check(paths, machines, calendar=bundled_calendar())
+    assert [e.path for e in result.errors] == ["fixtures/packages/broken/truncated-header.msu"]
+    assert [p.error for p in result.problems] == [
+        "fixtures/packages/broken/xxe-package.cab!update.mum: invalid XML: DOCTYPE/ENTITY declarations are refused "
+        "(entity expansion and XXE protection)"]
+    expected = evaluate_all(result.packages, machines, bundled_calendar())
+    assert [d.to_dict() for d in result.decisions] == [d.to_dict() for d in expected]
+    text = format_of("check", "text").render(result.decisions, explain=True, errors=result.errors)
+    assert "truncated-header" not in text  # failures go to standard error, only JSON carries them
+    assert "truncated-header" in format_of("check", "json").render(result.decisions, errors=result.errors)
