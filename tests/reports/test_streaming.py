@@ -44,10 +44,12 @@ def test_identical_machines_share_a_row_and_reports_come_in_pieces(fixture_audit
     assert len(matrix) == 3000 * len(fixture_audit.packages)
     assert len(matrix.rows) == 1 and matrix.groups() == [(0, list(range(3000)))]
     big = dataclasses.replace(fixture_audit, machines=fleet, decisions=matrix)
-    for member in (ReportFormat.JSON, ReportFormat.CSV, ReportFormat.MARKDOWN, ReportFormat.JUNIT):
+    for member in ReportFormat:
         chunks = list(render_chunks(big, member))
         assert len(chunks) > 2, member
-        assert "".join(chunks) == render(dataclasses.replace(big, decisions=tuple(matrix)), member)
+        assert "".join(chunks) == render(big, member)
+        if member is not ReportFormat.HTML:  # the HTML groups a matrix's identical machines, not a plain list's
+            assert "".join(chunks) == render(dataclasses.replace(big, decisions=tuple(matrix)), member)
     assert big.totals()["reboot-required"] == sum(d.verdict == "reboot-required" for d in matrix)
 
 
