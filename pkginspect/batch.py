@@ -29,7 +29,7 @@ from pkginspect.classification import Classification, classify_batch, stale_warn
 from pkginspect.containers import Limits
 from pkginspect.errors import LimitExceededError, PkgInspectError, wrong_type
 from pkginspect.machines.facts import require_machine
-from pkginspect.package import UpdatePackage, find_packages, inspect
+from pkginspect.package import UpdatePackage, find_packages, inspect, require_update_package
 from pkginspect.rules.decide import Decision, Evaluator, machine_profile, reads_name
 from pkginspect.rules.engine import Outcome, Ruleset
 from pkginspect.types import VERDICT_ORDER
@@ -427,6 +427,19 @@ class CheckResult:
     """The metadata problems of the packages that could be read."""
     warnings: tuple[str, ...]
     """A calendar older than a package (``classification.stale_warnings``)."""
+
+
+def evaluate_all(
+    packages: Sequence[UpdatePackage], machines: Sequence[Any], calendar: Calendar | None = None,
+    ruleset: Ruleset | None = None,
+) -> list[Decision]:
+    """Every machine × package decision, machine by machine; the packages are classified together first."""
+    for package in packages:
+        require_update_package(package, "evaluate_all", "packages[]")
+    for machine in machines:
+        require_machine(machine, "evaluate_all", "machines[]")
+    evaluator = Evaluator(calendar, ruleset)
+    return list(decision_matrix(evaluator, packages, classify_batch(packages, evaluator.calendar), machines))
 
 
 def check(

@@ -18,6 +18,7 @@ from fixtures.generate import digest_tree, generate
 from fixtures.machines import FACT_KEYS
 from fixtures.packages import wim_guid
 from fixtures.specs import load_specs
+from pkginspect.machines.facts import FACT_NAMES
 from tests.shared import REPO, require_shared
 
 CABEXTRACT = shutil.which("cabextract")
@@ -329,6 +330,11 @@ def test_pkg_properties_encodings(unpacked: Unpacked) -> None:
 def test_fixtures_folder_is_under_5_mb() -> None:
     total = sum(p.stat().st_size for p in FIXTURES_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     assert total < 5 * MB, total
+
+
+def test_fixture_machines_write_the_library_schema() -> None:
+    # The writer keeps its own record (the fixture author's reading), with exactly the library's facts.
+    assert FACT_KEYS == FACT_NAMES
 
 
 def _machine_files() -> list[Path]:

@@ -35,10 +35,6 @@ KNOWN_PRODUCTS: tuple[str, ...] = tuple(sorted(
     | {"windows-server-2022", "windows-server-2025", "windows-11", "windows-10"}
 ))
 
-FACT_NAMES: tuple[str, ...] = (
-    "name", "product", "edition", "build", "architecture", "installation", "hotpatch_enrolled", "vbs",
-    "secure_boot", "vm_generation", "chpe_disabled", "reboot_pending", "platform",
-)
 FactType = type | tuple[str, ...] | tuple[int, ...]
 FACT_TYPES: Mapping[str, FactType] = MappingProxyType({
     "name": str,
@@ -55,7 +51,10 @@ FACT_TYPES: Mapping[str, FactType] = MappingProxyType({
     "reboot_pending": bool,
     "platform": PLATFORMS,
 })
-"""Fact name → its Python type (``str``, ``bool``) or the tuple of its allowed values (all ``str`` or all ``int``)."""
+"""Fact name → its Python type (``str``, ``bool``) or the tuple of its allowed values (all ``str`` or all ``int``).
+
+The one machine schema: ``Machine``'s fields (a test keeps them equal) and the rules' machine symbols."""
+FACT_NAMES: tuple[str, ...] = tuple(FACT_TYPES)
 
 DERIVED_FACTS: Mapping[str, tuple[type, str]] = MappingProxyType({
     "build_number": (int, "build"),

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from pkginspect.calendar import Calendar, bundled_calendar
-from pkginspect.classification import Classification, classify, classify_batch
+from pkginspect.classification import Classification, classify
 from pkginspect.machines.facts import require_machine
 from pkginspect.package import UpdatePackage, require_update_package
 from pkginspect.rules.engine import Outcome, Reason, Ruleset, load_ruleset
@@ -142,42 +141,6 @@ def evaluate(
     require_machine(machine, "evaluate")
     evaluator = Evaluator(calendar, ruleset)
     return evaluator.decide(package, classification or classify(package, evaluator.calendar), machine)
-
-
-def evaluate_all(
-    packages: Sequence[UpdatePackage],
-    machines: Sequence[Any],
-    calendar: Calendar | None = None,
-    ruleset: Ruleset | None = None,
-) -> list[Decision]:
-    """Every machine × package decision; the packages are classified together first."""
-    for package in packages:
-        require_update_package(package, "evaluate_all", "packages[]")
-    for machine in machines:
-        require_machine(machine, "evaluate_all", "machines[]")
-    evaluator = Evaluator(calendar, ruleset)
-    classifications = classify_batch(packages, evaluator.calendar)
-    pairs = list(zip(packages, classifications, strict=True))
-    described = [(package.path, package.kb.value if package.kb else None, classification.kind)
-                 for package, classification in pairs]
-    verdicts = {verdict.value: verdict for verdict in Verdict}
-    by_facts = not reads_name(evaluator.ruleset)
-    rows: dict[Any, tuple[Outcome, ...]] = {}
-    decisions: list[Decision] = []
-    for machine in machines:
-        profile = machine_profile(machine) if by_facts else None
-        row = rows.get(profile) if profile is not None else None
-        if row is None:
-            row = tuple(evaluator.outcome(package, classification, machine) for package, classification in pairs)
-            if profile is not None:
-                rows[profile] = row
-        name = getattr(machine, "name", None) or "machine"
-        decisions += [
-            Decision(name, path, kb, kind, verdicts.get(outcome.verdict) or Verdict(outcome.verdict), outcome.reasons,
-                     outcome.missing)
-            for (path, kb, kind), outcome in zip(described, row, strict=True)
-        ]
-    return decisions
 
 
 _NAME = re.compile(r"\bname\b")

@@ -15,6 +15,7 @@ from rule_engine import DataType
 
 from pkginspect.calendar import Calendar
 from pkginspect.classification import Classification, package_builds, package_families
+from pkginspect.machines.facts import DERIVED_FACTS, FACT_TYPES, FactType
 from pkginspect.package import UpdatePackage
 from pkginspect.rules.programs import PROGRAM_FACTS, hotpatch_program, ineligibility, product_name
 from pkginspect.types import Build
@@ -22,11 +23,20 @@ from pkginspect.types import Build
 STRING, BOOLEAN, FLOAT = DataType.STRING, DataType.BOOLEAN, DataType.FLOAT
 STRINGS = DataType.ARRAY(DataType.STRING)
 
+
+
+def _symbol_type(kind: FactType) -> Any:
+    """A machine fact's rule type: a bool, a number (allowed ints or an int) or a string."""
+    if kind is bool:
+        return BOOLEAN
+    numeric = kind is int or (isinstance(kind, tuple) and all(isinstance(v, int) for v in kind))
+    return FLOAT if numeric else STRING
+
+
+# Derived from the one machine schema (machines.facts): the facts, then the properties read from them.
 MACHINE_SYMBOLS: dict[str, Any] = {
-    "name": STRING, "product": STRING, "edition": STRING, "build": STRING, "build_number": FLOAT, "ubr": FLOAT,
-    "architecture": STRING, "installation": STRING, "hotpatch_enrolled": BOOLEAN, "vbs": STRING,
-    "secure_boot": BOOLEAN, "vm_generation": FLOAT, "chpe_disabled": BOOLEAN, "reboot_pending": BOOLEAN,
-    "platform": STRING,
+    **{name: _symbol_type(kind) for name, kind in FACT_TYPES.items()},
+    **{name: _symbol_type(kind) for name, (kind, _) in DERIVED_FACTS.items()},
 }
 PACKAGE_SYMBOLS: dict[str, Any] = {
     "package_kb": FLOAT, "package_kind": STRING, "package_confidence": STRING, "package_products": STRINGS,
@@ -70,7 +80,7 @@ class Missing(Exception):
 
 def machine_values(machine: Any) -> dict[str, Any]:
     """The machine's facts as symbol values (None for unknown), with ``build_number`` and ``ubr`` split out."""
-    values = {name: getattr(machine, name, None) for name in MACHINE_SYMBOLS if name not in ("build_number", "ubr")}
+    values = {name: getattr(machine, name, None) for name in FACT_TYPES}
     build = Build.of(values.get("build"))
     values["build_number"], values["ubr"] = build if build else (None, None)
     return values

@@ -1,4 +1,4 @@
-"""``batch.check``, what ``pkginspect check`` renders: the same decisions as ``evaluate_all``, failures apart."""
+"""``batch.check``, what ``pkginspect check`` renders: the decisions ``evaluate`` makes pair by pair, failures apart."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from pkginspect.batch import check
 from pkginspect.calendar import bundled_calendar
 from pkginspect.reports.formats import format_of
 from pkginspect.rules import load_machines
-from pkginspect.rules.decide import evaluate_all
+from pkginspect.rules.decide import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_check_matches_evaluate_all(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_matches_evaluate_pair_by_pair(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     machines = load_machines("fixtures/machines/fleet.json")
     paths = ["fixtures/packages", "fixtures/packages/broken/truncated-header.msu",
@@ -25,7 +25,7 @@ def test_check_matches_evaluate_all(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [p.error for p in result.problems] == [
         "fixtures/packages/broken/xxe-package.cab!update.mum: invalid XML: DOCTYPE/ENTITY declarations are refused "
         "(entity expansion and XXE protection)"]
-    expected = evaluate_all(result.packages, machines, bundled_calendar())
+    expected = [evaluate(package, machine, bundled_calendar()) for machine in machines for package in result.packages]
     assert [d.to_dict() for d in result.decisions] == [d.to_dict() for d in expected]
     text = format_of("check", "text").render(result.decisions, explain=True, errors=result.errors)
     assert "truncated-header" not in text  # failures go to standard error, only JSON carries them

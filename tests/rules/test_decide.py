@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
+from pkginspect.batch import evaluate_all
 from pkginspect.calendar import bundled_calendar
 from pkginspect.classification import classify
 from pkginspect.package import Fact, UpdatePackage, inspect
-from pkginspect.rules.decide import Evaluator, evaluate, evaluate_all
+from pkginspect.rules.decide import Evaluator, evaluate
 from pkginspect.rules.symbols import machine_values, package_values
 
 REPO = Path(__file__).parents[2]

@@ -7,10 +7,10 @@ import types
 from pathlib import Path
 from typing import Any
 
+from pkginspect.batch import evaluate_all
 from pkginspect.calendar import bundled_calendar
 from pkginspect.package import inspect
 from pkginspect.rules import load_machines
-from pkginspect.rules.decide import evaluate_all
 from pkginspect.rules.engine import _Recorder, load_ruleset
 from pkginspect.rules.memo import ConditionMemo, add_path, find
 from pkginspect.rules.symbols import Missing
