@@ -45,7 +45,7 @@ def _blocks(language: str) -> list[str]:
 
 
 def _commands() -> list[str]:
-    commands = []
+    commands: list[str] = []
     for block in _blocks("sh"):
         for line in block.replace("\\\n", " ").splitlines():
             commands.extend(part.strip() for part in line.split(" && ") if part.strip())
@@ -172,7 +172,7 @@ def test_the_test_suite_command_names_pytest() -> None:
 def test_long_command_arguments_are_valid(command: str, shims: Path) -> None:
     words = _words(command)
     env = _env(shims, REPO)
-    env.update(word.split("=", 1) for word in words if re.fullmatch(r"[A-Z_]+=.*", word))  # type: ignore[arg-type]
+    env.update(word.partition("=")[::2] for word in words if re.fullmatch(r"[A-Z_]+=.*", word))
     words = [word for word in words if not re.fullmatch(r"[A-Z_]+=.*", word)]
     check = ["bash", "-n", *words[1:]] if words[0] == "bash" else [*words, "--help"]
     result = subprocess.run(check, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)

@@ -68,7 +68,7 @@ def test_the_legacy_users_2026_file_with_both_irregular_rows_loads(tmp_path: Pat
 
 
 def test_a_json_file_in_the_calendar_layout(tmp_path: Path) -> None:
-    rows = [dict(zip(COLUMNS, line.split(","), strict=True)) for line in (APRIL, MAY)]
+    rows: list[dict[str, object]] = [dict(zip(COLUMNS, line.split(","), strict=True)) for line in (APRIL, MAY)]
     rows.append({"product": S2025, "cycle": "2026-05", "kind": "oob-hotpatch", "date": "2026-06-02", "kb": 5099109,
                  "chain": "keeps"})
     calendar = load_calendar([write(tmp_path, "mine.json", json.dumps({"releases": rows}))], bundled=False)
