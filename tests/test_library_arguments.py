@@ -25,6 +25,7 @@ def machine() -> pkginspect.Machine:
 
 
 def _raises(call: Any, message: str) -> None:
+    # The calls pass wrong argument types on purpose: mypy refuses them too, hence their ``type: ignore[…]``.
     with pytest.raises(pkginspect.ArgumentTypeError) as caught:
         call()
     assert isinstance(caught.value, TypeError) and isinstance(caught.value, pkginspect.PkgInspectError)
@@ -33,14 +34,14 @@ def _raises(call: Any, message: str) -> None:
 
 def test_evaluate_with_an_open_container(machine: pkginspect.Machine) -> None:
     with pkginspect.open_package(PACKAGE) as package:
-        _raises(lambda: pkginspect.evaluate(package, machine),
+        _raises(lambda: pkginspect.evaluate(package, machine),  # type: ignore[arg-type]
                 "evaluate(): package must be an UpdatePackage, got Package (an open container from open_package(); "
                 "get the package's facts with pkginspect.inspect(path))")
 
 
 def test_evaluate_with_a_path_or_swapped_arguments(inspected: pkginspect.UpdatePackage,
                                                    machine: pkginspect.Machine) -> None:
-    _raises(lambda: pkginspect.evaluate(str(PACKAGE), machine),
+    _raises(lambda: pkginspect.evaluate(str(PACKAGE), machine),  # type: ignore[arg-type]
             "evaluate(): package must be an UpdatePackage, got str (a path; read it first with "
             "pkginspect.inspect(path))")
     _raises(lambda: pkginspect.evaluate(machine, inspected),  # type: ignore[arg-type]

@@ -29,7 +29,7 @@ from tests.benchmarks.scale import fleet_csv, package_copies
 from tests.shared import shared_dir
 
 PY = sys.executable
-Case = Callable[[Path, int], list[tuple[str, list[str]]]]
+Case = Callable[[Path, Path], list[tuple[str, list[str]]]]
 
 
 def _generate(work: Path, size: str, layout: str) -> Path:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from pkginspect.calendar import BUNDLED_NAME, Calendar, Month, bundled_calendar, read_entries
+from pkginspect.calendar import BUNDLED_NAME, Calendar, Entry, Month, bundled_calendar, read_entries
 from tests.shared import require_shared
 
 S2022 = "windows-server-2022-azure-edition"
@@ -30,8 +30,8 @@ def test_rows_per_product(calendar: Calendar) -> None:
     assert calendar.sources == (BUNDLED_NAME,)
 
 
-def _facts(entry: object) -> tuple[object, ...]:
-    data = entry.to_dict()  # type: ignore[attr-defined]
+def _facts(entry: Entry) -> tuple[object, ...]:
+    data = entry.to_dict()
     return tuple(value for key, value in data.items() if key != "source")
 
 
@@ -55,7 +55,8 @@ def test_the_irregular_2026_releases(calendar: Calendar) -> None:
     [late] = calendar.by_kb("KB5082314")  # February's Server 2022 out-of-band update, dated in March
     assert (late.role, late.product, str(late.month), late.entry.date) == ("oob-lcu", S2022, "2026-02",
                                                                            dt.date(2026, 3, 2))
-    assert late.entry.breaks_chain and "20348.4776" not in calendar.chain(S2022, "2026-03")  # type: ignore[operator]
+    chain = calendar.chain(S2022, "2026-03")
+    assert late.entry.breaks_chain and chain is not None and "20348.4776" not in chain
     early = [m for m in calendar.by_kb(5084897) if m.product == W11]  # published before its build number
     assert [(m.role, m.build, str(m.month)) for m in early] == [("oob-hotpatch", None, "2026-03")]
     chain = calendar.chain(W11, "2026-03")

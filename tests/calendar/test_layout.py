@@ -64,11 +64,12 @@ def test_the_legacy_users_2026_file_with_both_irregular_rows_loads(tmp_path: Pat
                                                                             S2022)
     [early] = [m for m in calendar.by_kb(5084897) if m.product == W11]
     assert (early.role, early.build, early.confidence) == ("oob-hotpatch", None, "S")
-    assert calendar.chain(W11, "2026-03").unknown_builds == (5084897,)  # type: ignore[union-attr]
+    chain = calendar.chain(W11, "2026-03")
+    assert chain is not None and chain.unknown_builds == (5084897,)
 
 
 def test_a_json_file_in_the_calendar_layout(tmp_path: Path) -> None:
-    rows = [dict(zip(COLUMNS, line.split(","), strict=True)) for line in (APRIL, MAY)]
+    rows: list[dict[str, object]] = [dict(zip(COLUMNS, line.split(","), strict=True)) for line in (APRIL, MAY)]
     rows.append({"product": S2025, "cycle": "2026-05", "kind": "oob-hotpatch", "date": "2026-06-02", "kb": 5099109,
                  "chain": "keeps"})
     calendar = load_calendar([write(tmp_path, "mine.json", json.dumps({"releases": rows}))], bundled=False)

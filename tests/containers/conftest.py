@@ -5,13 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from fixtures.cabwriter import COMPRESS_MSZIP, COMPRESS_NONE, Folder, Member, build_cabinet
+from pkginspect.containers import CabinetReader, Container
 
 WHEN = dt.datetime(2024, 4, 9, 10, 0, 0)
 Files = Sequence[tuple[str, bytes]]
+
+
+def cabinet(container: Container) -> CabinetReader:
+    """``container`` as the cabinet reader it is, for its header and folder tables."""
+    assert isinstance(container, CabinetReader)
+    return container
 
 
 def folder(files: Files, compression: str = "mszip") -> Folder:
@@ -35,9 +43,9 @@ def make_cab(tmp_path: Path) -> Callable[..., Path]:
     """Write a cabinet of the given folders to a file and return its path."""
     counter = iter(range(1_000_000))
 
-    def make(*folders: Folder, name: str | None = None, **options: object) -> Path:
+    def make(*folders: Folder, name: str | None = None, **options: Any) -> Path:
         path = tmp_path / (name or f"test{next(counter)}.cab")
-        path.write_bytes(build_cabinet(list(folders), **options))  # type: ignore[arg-type]
+        path.write_bytes(build_cabinet(list(folders), **options))
         return path
 
     return make

@@ -20,7 +20,7 @@ from pkginspect.cli import main
 from pkginspect.containers import Member, extract, open_package, sanitize
 from pkginspect.containers.cab import CabinetReader
 from pkginspect.errors import CorruptContainerError, ExtractionError
-from tests.containers.conftest import folder
+from tests.containers.conftest import cabinet, folder
 from tests.fuzz.exercise import EscapeError, check_inside
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -327,7 +327,7 @@ def test_failed_member_leaves_no_partial_file(make_cab: Callable[..., Path], tmp
     text = os.urandom(50_000).hex().encode()
     path = make_cab(folder([("good.txt", b"fine"), ("broken.txt", text)]))
     with open_package(path) as package:
-        offset = package.root.folders[0].data_offset  # type: ignore[attr-defined]
+        offset = cabinet(package.root).folders[0].data_offset
     data = bytearray(path.read_bytes())
     data[offset + 8 + 200 : offset + 8 + 400] = bytes(200)  # damage the deflate stream of the first block
     path.write_bytes(bytes(data))

@@ -22,7 +22,7 @@ from pkginspect.containers import open_package
 from pkginspect.containers.cab import CabinetReader
 from pkginspect.errors import CorruptContainerError, PkgInspectError
 from pkginspect.package import inspect
-from tests.containers.conftest import folder
+from tests.containers.conftest import cabinet, folder
 
 WHEN = dt.datetime(2024, 4, 9, 10, 0, 0)
 WIM_PACKAGE = Path(__file__).resolve().parent.parent.parent / "fixtures" / "packages" / "Windows11.0-KB5068966-x64.msu"
@@ -76,7 +76,7 @@ def test_error_inside_libarchive_callback_is_kept(
     outer = make_cab(folder([("inner.cab", bytes(inner))]), name="outer.cab")
     data = bytearray(outer.read_bytes())
     with open_package(outer) as package:
-        first = package.root.folders[0].data_offset  # type: ignore[attr-defined]
+        first = cabinet(package.root).folders[0].data_offset
     # Damage the outer cabinet's third MSZIP block: the inner tables (block 0) still read.
     offset = first
     for _ in range(2):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pkginspect.containers import extract, open_package
+from tests.containers.conftest import cabinet
 from tests.shared import shared_dir
 
 REAL = (shared_dir() or Path("/nonexistent")) / "samples" / "real"
@@ -53,10 +54,10 @@ def test_nested_paths_reach_inner_metadata(real_samples: Path) -> None:
         package_xml = package.read("WSUSSCAN.cab!package.cab!package.xml")
         assert b"OfflineSyncPackage" in package_xml
         inner = package.container("Windows6.1-KB4538483-x64.cab")
-        assert {f.compression for f in inner.folders} == {"lzx:21"}  # type: ignore[attr-defined]
+        assert {f.compression for f in cabinet(inner).folders} == {"lzx:21"}
         wsus = package.container("WSUSSCAN.cab!package.cab")
-        assert wsus.header.header_reserve == 6144  # type: ignore[attr-defined]
-        assert package.root.header.signed  # type: ignore[attr-defined]
+        assert cabinet(wsus).header.header_reserve == 6144
+        assert cabinet(package.root).header.signed
 
 
 @pytest.mark.parametrize("name", SAMPLES)

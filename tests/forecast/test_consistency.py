@@ -9,7 +9,7 @@ import pytest
 from pkginspect.classification import classify
 from pkginspect.forecasting import forecast
 from pkginspect.package import inspect
-from pkginspect.rules import evaluate, load_machines
+from pkginspect.rules import Machine, evaluate, load_machines
 from pkginspect.rules.symbols import ARCHITECTURES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,7 +17,7 @@ PACKAGES = ["Windows10.0-KB5036909-x64.msu", "Windows10.0-KB5037848-x64.msu", "W
             "Windows11.0-KB5066835-x64.msu", "Windows11.0-KB5068966-x64.msu", "Windows11.0-KB5068966-arm64.msu"]
 
 
-def machines() -> list[object]:
+def machines() -> list[Machine]:
     found = load_machines(ROOT / "fixtures" / "machines" / "fleet.json")
     for path in sorted((ROOT / "fixtures" / "machines").glob("*.json")):
         if path.name not in ("fleet.json", "index.json"):
@@ -29,7 +29,7 @@ def machines() -> list[object]:
 def test_forecast_verdicts_are_check_verdicts(name: str) -> None:
     package = inspect(ROOT / "fixtures" / "packages" / name, sha256=False)
     kind = classify(package)
-    assert kind.month is not None
+    assert kind.month is not None and package.kb is not None and package.architecture is not None
     fleet = machines()
     result = forecast(fleet, start=kind.month, months=1, whatif=False)
     compared = 0

@@ -12,14 +12,13 @@ import json
 from pathlib import Path
 
 import jsonschema
-import lxml.html
 import pytest
 
 from pkginspect.forecasting import ForecastResult, forecast
 from pkginspect.reports.forecast_html import forecast_html
 from pkginspect.reports.formats import FORMATS, Format, format_of
 from pkginspect.rules import Machine, load_machines
-from tests.reports.test_audit_html import chromium, png_size, run_chromium
+from tests.reports.test_audit_html import chromium, html_document, png_size, run_chromium
 from tests.reports.test_golden import REGENERATE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,7 +87,7 @@ def test_csv_rows_and_formula_cells(hostile_forecast: ForecastResult) -> None:
 def test_html_escapes_everything(hostile_forecast: ForecastResult) -> None:
     page = forecast_html(hostile_forecast)
     assert "<script>" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
-    document = lxml.html.document_fromstring(page)
+    document = html_document(page)
     assert document.xpath("//svg") or "<svg" in page
     names = [" ".join(th.text_content().split()) for th in document.xpath('//section[@id="machines"]//tbody/tr/th')]
     assert names == [" ".join(HOSTILE.split()), "bare"]
@@ -110,7 +109,7 @@ def test_html_renders_in_headless_chromium(fleet_forecast: ForecastResult, tmp_p
     data = shot.read_bytes()
     assert png_size(data) == (1400, 1600) and len(data) > 40_000
     dom = run_chromium(binary, tmp_path, "--dump-dom", report.as_uri()).stdout.decode("utf-8")
-    document = lxml.html.document_fromstring(dom)
+    document = html_document(dom)
     text = " ".join(document.body.text_content().split())
     totals = fleet_forecast.totals()
     assert f"{totals['restarts']} restarts" in text and "enable VBS on 11 machines" in text
@@ -140,7 +139,7 @@ def test_html_of_a_large_fleet_lists_the_first_machines(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(module, "MAX_MACHINE_ROWS", 10)
     monkeypatch.setattr(module, "MAX_GROUP_NAMES", 2)
-    document = lxml.html.document_fromstring(module.forecast_html(fleet_forecast))
+    document = html_document(module.forecast_html(fleet_forecast))
     assert len(document.xpath('//section[@id="machines"]//tbody/tr')) == 10
     text = " ".join(document.text_content().split())
     assert "The first 10 of 36 machines; every machine's months are in the CSV and JSON reports." in text

@@ -40,7 +40,7 @@ def test_read_bounded_reads_short_reads_to_the_end() -> None:
 
 def test_read_bounded_refuses_text_streams() -> None:
     with pytest.raises(TypeError):
-        read_bounded(io.StringIO("x"), "s", 10)  # type: ignore[arg-type]
+        read_bounded(io.StringIO("x"), "s", 10)  # type: ignore[arg-type]  # a text stream on purpose
 
 
 def test_attributes_mapping() -> None:

@@ -255,7 +255,7 @@ def test_modern_attributes_custom_information_and_unknown_elements_kept() -> Non
 def test_records_are_frozen_and_hashable() -> None:
     record = parse_mum(MODERN, "update.mum")
     with pytest.raises(AttributeError):
-        record.restart = "never"  # type: ignore[misc]
+        record.restart = "never"  # type: ignore[misc]  # writing a frozen field on purpose
     assert hash(record) == hash(parse_mum(MODERN, "update.mum"))
     assert record == parse_mum(MODERN, "update.mum")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -276,8 +277,8 @@ def test_kb4538483_core_bundle_and_detectoid(sample_member: SampleMember) -> Non
         (parse_core, b'<!DOCTYPE x [<!ENTITY a "b">]><UpdateIdentity/>', "DOCTYPE"),
     ],
 )
-def test_errors_name_source_and_problem(parser: object, data: bytes, problem: str) -> None:
+def test_errors_name_source_and_problem(parser: Callable[[bytes, str], object], data: bytes, problem: str) -> None:
     with pytest.raises(MetadataError) as caught:
-        parser(data, "x.msu!WSUSSCAN.cab!package.cab!core/1")  # type: ignore[operator]
+        parser(data, "x.msu!WSUSSCAN.cab!package.cab!core/1")
     assert str(caught.value).startswith("x.msu!WSUSSCAN.cab!package.cab!")
     assert problem in str(caught.value)

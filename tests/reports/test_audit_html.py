@@ -22,13 +22,18 @@ DOCS_SCREENSHOT = ROOT / "docs" / "audit-report.png"
 REGENERATE = os.environ.get("PKGINSPECT_REGENERATE_GOLDEN") == "1"
 
 
+def html_document(text: str) -> lxml.html.HtmlElement:
+    # lxml.html parses to HtmlElement (text_content, body); lxml-stubs declare the plain etree _Element.
+    return lxml.html.document_fromstring(text)
+
+
 def page(result: AuditResult) -> lxml.html.HtmlElement:
-    return lxml.html.document_fromstring(audit_html(result))
+    return html_document(audit_html(result))
 
 
 def test_self_contained(fixture_audit: AuditResult) -> None:
     text = audit_html(fixture_audit)
-    document = lxml.html.document_fromstring(text)
+    document = html_document(text)
     assert not document.xpath("//script | //link | //img | //iframe | //object | //embed | //base")
     assert not document.xpath("//@src | //@href | //@srcset | //@action")
     style = "".join(document.xpath("//style/text()"))
@@ -76,7 +81,7 @@ def test_sections_chart_and_calendars(fixture_audit: AuditResult) -> None:
 
 def test_escapes_everything(rough_audit: AuditResult) -> None:
     text = audit_html(rough_audit)
-    document = lxml.html.document_fromstring(text)
+    document = html_document(text)
     assert not document.xpath("//script")
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; =HYPERLINK(&quot;http://x&quot;)" in text
     assert HOSTILE in document.text_content()
@@ -143,7 +148,7 @@ def test_renders_in_headless_chromium(fixture_audit: AuditResult, tmp_path: Path
         DOCS_SCREENSHOT.parent.mkdir(exist_ok=True)
         DOCS_SCREENSHOT.write_bytes(data)
     dom = run_chromium(binary, tmp_path, "--dump-dom", report.as_uri()).stdout.decode("utf-8")
-    text = " ".join(lxml.html.document_fromstring(dom).body.text_content().split())
+    text = " ".join(html_document(dom).body.text_content().split())
     assert "34 reboot required 14 reboot possible 0 unknown 7 no reboot 305 not applicable" in text
     assert "fleet-001-ws22ae" in text and "22 of 36 machines need at least one restart." in text
 

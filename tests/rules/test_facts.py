@@ -69,7 +69,7 @@ def test_fact_types() -> None:
     assert FACT_TYPES["product"] == KNOWN_PRODUCTS
     assert dict(DERIVED_FACTS) == {"build_number": (int, "build"), "ubr": (int, "build")}
     with pytest.raises(TypeError):
-        FACT_TYPES["vbs"] = ("x",)  # type: ignore[index]
+        FACT_TYPES["vbs"] = ("x",)  # type: ignore[index]  # writing the read-only table on purpose
 
 
 def test_known_products_cover_the_build_table_and_the_hotpatch_products() -> None:
@@ -89,10 +89,10 @@ def test_only_name_is_required() -> None:
 def test_round_trip_and_frozen() -> None:
     machine = Machine.from_dict(FULL)
     assert machine.to_dict() == FULL
-    assert Machine(**FULL) == machine  # type: ignore[arg-type]
+    assert Machine(**FULL) == machine  # type: ignore[arg-type]  # facts as loaded: plain values, not Literals
     assert hash(machine) == hash(Machine.from_dict(FULL))
     with pytest.raises(dataclasses.FrozenInstanceError):
-        machine.vbs = "off"  # type: ignore[misc]
+        machine.vbs = "off"  # type: ignore[misc]  # writing a frozen field on purpose
 
 
 def test_build_parts() -> None:
@@ -126,7 +126,7 @@ def test_build_parts() -> None:
 def test_aliases_are_normalised(fact: str, given: object, canonical: object) -> None:
     data = {"name": "web01", fact: given}
     assert getattr(Machine.from_dict(data), fact) == canonical
-    assert getattr(Machine(**data), fact) == canonical  # type: ignore[arg-type]
+    assert getattr(Machine(**data), fact) == canonical  # type: ignore[arg-type]  # an alias the Literal omits
 
 
 @pytest.mark.parametrize(
@@ -201,6 +201,7 @@ def test_many_problems_are_capped() -> None:
 
 
 def test_direct_construction_validates() -> None:
+    # Wrong types and values on purpose: the constructor refuses them at run time as mypy does here.
     with pytest.raises(FactsError, match=r"^machine 'web01': vbs: 'on' is not one of"):
         Machine("web01", vbs="on")  # type: ignore[arg-type]
     with pytest.raises(FactsError, match="name: missing"):
@@ -211,7 +212,7 @@ def test_direct_construction_validates() -> None:
 
 def test_from_dict_needs_a_mapping() -> None:
     with pytest.raises(FactsError, match=r"^f.json: entry 2: expected an object of facts, got a list$"):
-        Machine.from_dict([1], source="f.json", location="entry 2")  # type: ignore[arg-type]
+        Machine.from_dict([1], source="f.json", location="entry 2")  # type: ignore[arg-type]  # a list on purpose
 
 
 def test_missing() -> None:

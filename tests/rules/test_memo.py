@@ -38,7 +38,7 @@ class Condition:
 
 def test_a_condition_runs_once_per_distinct_reading() -> None:
     condition = Condition()
-    rule = types.SimpleNamespace(compiled=condition)
+    rule = types.SimpleNamespace(compiled=condition)  # a stand-in Rule (matches() reads only .compiled)
     memo = ConditionMemo()
     cases = [({"a": 1, "b": 2}, True, ["a", "b"]), ({"a": 1, "b": 3}, False, ["a", "b"]),
              ({"a": 0, "b": 2}, False, ["a"]), ({"a": 0, "b": 9}, False, ["a"])]
@@ -52,7 +52,7 @@ def test_a_condition_runs_once_per_distinct_reading() -> None:
 
 def test_an_unknown_value_always_runs_the_condition() -> None:
     condition = Condition()
-    rule = types.SimpleNamespace(compiled=condition)
+    rule = types.SimpleNamespace(compiled=condition)  # a stand-in Rule (matches() reads only .compiled)
     memo = ConditionMemo()
     memo.matches(rule, _Recorder({"a": 1, "b": 2}))  # type: ignore[arg-type]
     for expected_runs in (2, 3):
