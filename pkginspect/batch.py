@@ -290,6 +290,7 @@ def metadata_problems(packages: Iterable[UpdatePackage]) -> list[PackageFailure]
         for p in packages for problem in p.problems
     ]
 
+
 def inspect_paths(
     paths: Iterable[str | os.PathLike[str]], *, jobs: int | None = None, limits: Limits | None = None,
     progress: Progress | None = None, package_timeout: float | None = None, components: bool = False,

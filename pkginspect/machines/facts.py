@@ -107,6 +107,14 @@ def _coerce(fact: str, value: object, text: bool) -> object:
 
     ``text`` is for sources where every value is a string (CSV): booleans and numbers are then read from words.
     """
+    # A fleet repeats few words (products, builds, editions): each is read once. Only exact ``str`` values are
+    # cached, as True, 1 and 1.0 would share a key; names are unique per machine, so they are not.
+    if type(value) is str and fact != "name":
+        return _coerce_word(fact, value, text)
+    return _coerce_value(fact, value, text)
+
+
+def _coerce_value(fact: str, value: object, text: bool) -> object:
     if text and isinstance(value, str):
         value = value.strip() or None
     if value is None:
@@ -140,6 +148,9 @@ def _coerce(fact: str, value: object, text: bool) -> object:
     if word not in kind:
         raise _one_of(fact, value, kind)
     return word
+
+
+_coerce_word = functools.lru_cache(maxsize=4096)(_coerce_value)
 
 
 def _coerce_name(value: str) -> str:
@@ -250,13 +261,16 @@ class Machine:
             except _Problem as problem:
                 problems.append(str(problem))
                 continue
-            if type(canonical) is str and fact != "name":
-                canonical = sys.intern(canonical)  # a fleet repeats few values: one string each
             values[fact] = canonical
-            if canonical is not value:
-                object.__setattr__(self, fact, canonical)
         problems.extend(_cross_check(values) if not problems else [])
         _raise(None, None, self.name, problems)
+        self._set(values)
+
+    def _set(self, values: Mapping[str, object]) -> None:
+        for fact, value in values.items():
+            if type(value) is str and fact != "name":
+                value = sys.intern(value)  # a fleet repeats few values: one string each
+            object.__setattr__(self, fact, value)
 
     @classmethod
     def from_dict(
@@ -287,7 +301,9 @@ class Machine:
         if not problems:
             problems.extend(_cross_check(values))
         _raise(source, location, data.get("name"), problems)
-        return cls(**values)
+        machine = object.__new__(cls)  # the values are checked and canonical: no second pass of __post_init__
+        machine._set(values)
+        return machine
 
     def to_dict(self) -> dict[str, object]:
         """The facts as plain JSON-able data, in ``FACT_NAMES`` order, unknown facts as None."""

@@ -252,3 +252,19 @@ def test_literal_types_match_the_allowed_values() -> None:
         if isinstance(kind, tuple) and fact != "product":
             literal = next(arg for arg in typing.get_args(hints[fact]) if arg is not type(None))
             assert typing.get_args(literal) == kind, fact
+
+
+def test_repeated_words_are_read_once_and_bad_ones_fail_every_time() -> None:
+    from pkginspect.machines.files import machines_from_csv
+
+    rows = "name,vbs,vm_generation,hotpatch_enrolled\na,Running,2,yes\nb,Running,2,yes\n"
+    first, second = machines_from_csv(rows, source="fleet.csv")
+    assert (first.vbs, first.vm_generation, first.hotpatch_enrolled) == ("running", 2, True)
+    assert first.vbs is second.vbs
+    for name in ("c", "d"):  # a bad word is refused each time it is read, not only the first
+        with pytest.raises(FactsError, match="vbs: 'sometimes' is not one of"):
+            machines_from_csv(f"name,vbs\n{name},sometimes\n", source="fleet.csv")
+    # The cache is keyed by exact strings: True and 1 are still told apart where JSON gives them.
+    assert Machine.from_dict({"name": "e", "vm_generation": 1}).vm_generation == 1
+    with pytest.raises(FactsError, match="vm_generation"):
+        Machine.from_dict({"name": "f", "vm_generation": True})
