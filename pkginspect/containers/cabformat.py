@@ -1,6 +1,6 @@
 """On-disk layout of Microsoft Cabinet files (MS-CAB 1.3): structures, constants and the CFDATA checksum.
 
-Only layout lives here; reading logic is in ``cab.py``, decoding in the codecs (``lzx.py``).
+Only layout lives here; reading logic is in ``cab.py``, decoding in the codecs (``codecs/``).
 """
 
 from __future__ import annotations
