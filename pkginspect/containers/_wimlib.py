@@ -9,12 +9,7 @@ import ctypes
 import ctypes.util
 import os
 
-from pkginspect.errors import (
-    CorruptContainerError,
-    NativeLibraryError,
-    PkgInspectError,
-    UnsupportedContainerError,
-)
+from pkginspect.errors import CorruptContainerError, NativeLibraryError, PkgInspectError, UnsupportedContainerError
 
 INSTALL_HINT = "install wimlib (Debian/Ubuntu: apt-get install libwim15)"
 ITERATE_RECURSIVE = 0x1

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import BinaryIO
 
 from pkginspect.containers import cabformat as fmt
 from pkginspect.containers.base import Container, Member
 from pkginspect.containers.cabformat import CabFolder
-from pkginspect.containers.codecs import FolderData, codec_for
+from pkginspect.containers.codecs import codec_for
+from pkginspect.containers.codecs.base import FolderData
 from pkginspect.containers.limits import Budget, exceeded
 from pkginspect.containers.streams import as_reader, read_exact, window
 from pkginspect.errors import CorruptContainerError, UnsupportedContainerError
@@ -140,17 +140,6 @@ def _decode_name(raw: bytes, utf: bool) -> str:
         return raw.decode("cp1252", "replace")
 
 
-def _modified(date: int, time: int) -> datetime | None:
-    """A member's MS-DOS date and time, or None when they name no real moment (such as February 31st)."""
-    when = fmt.dos_datetime(date, time)
-    if when is None:
-        return None
-    try:
-        return datetime(*when)
-    except ValueError:
-        return None
-
-
 class CabinetReader(Container):
     """Read a cabinet from a seekable binary stream.
 
@@ -160,15 +149,8 @@ class CabinetReader(Container):
 
     kind = "cab"
 
-    def __init__(
-        self,
-        stream: BinaryIO,
-        source: str,
-        *,
-        size: int | None = None,
-        budget: Budget | None = None,
-        owns_stream: bool = False,
-    ) -> None:
+    def __init__(self, stream: BinaryIO, source: str, *, size: int | None = None, budget: Budget | None = None,
+                 owns_stream: bool = False) -> None:
         self.source = source
         self._stream = stream
         self._owns = owns_stream
@@ -252,20 +234,11 @@ class CabinetReader(Container):
                     src, f"member {raw_name!r} refers to folder {folder} but the cabinet has only {n_folders} "
                     + ("folder" if n_folders == 1 else "folders")
                 )
-            when = _modified(date, time)
-            members.append(
-                Member(
-                    index=i,
-                    name=raw_name.replace("\\", "/"),
-                    raw_name=raw_name,
-                    size=size,
-                    compression="continued" if continued else folders[folder].compression,
-                    modified=when,
-                    folder=None if continued else folder,
-                    offset=offset,
-                    attributes=attribs,
-                )
-            )
+            members.append(Member(
+                index=i, name=raw_name.replace("\\", "/"), raw_name=raw_name, size=size, offset=offset,
+                compression="continued" if continued else folders[folder].compression, attributes=attribs,
+                modified=fmt.dos_datetime(date, time), folder=None if continued else folder,
+            ))
         return header, tuple(folders), tuple(members)
 
     @property

@@ -170,27 +170,14 @@ class WimReader(Container):
                     resource = entry.streams[0].resource
                     special = _special(entry)
                     is_dir = bool(entry.attributes & ATTRIBUTE_DIRECTORY) and special is None
-                    if resource.packed:
-                        compression = "solid"
-                    elif resource.is_compressed:
-                        compression = self.compression
-                    else:
-                        compression = "none"
+                    compression = "solid" if resource.packed else self.compression if resource.is_compressed else "none"
                     index = len(members)
                     self._paths[index] = (image, "/" + path)
-                    members.append(
-                        Member(
-                            index=index,
-                            name=prefix + path,
-                            raw_name=path,
-                            size=0 if is_dir or special else int(resource.uncompressed_size),
-                            compression=compression,
-                            modified=_timestamp(entry.last_write_time),
-                            is_dir=is_dir,
-                            attributes=int(entry.attributes),
-                            special=special,
-                        )
-                    )
+                    members.append(Member(
+                        index=index, name=prefix + path, raw_name=path, compression=compression, is_dir=is_dir,
+                        size=0 if is_dir or special else int(resource.uncompressed_size), special=special,
+                        modified=_timestamp(entry.last_write_time), attributes=int(entry.attributes),
+                    ))
                     return 0
                 except BaseException as exc:
                     failure.append(exc)

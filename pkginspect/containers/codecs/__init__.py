@@ -3,12 +3,10 @@
 from pkginspect.containers import cabformat as fmt
 from pkginspect.containers.cabformat import CabFolder
 from pkginspect.containers.codecs import lzx, mszip
-from pkginspect.containers.codecs.base import Codec, FolderData
+from pkginspect.containers.codecs.base import Codec
 from pkginspect.errors import UnsupportedContainerError
 
 CODECS: dict[int, Codec] = {fmt.COMP_NONE: mszip.decode, fmt.COMP_MSZIP: mszip.decode, fmt.COMP_LZX: lzx.decode}
-
-__all__ = ["CODECS", "Codec", "FolderData", "codec_for"]
 
 
 def codec_for(folder: CabFolder, where: str) -> Codec:
