@@ -22,10 +22,12 @@ UNSUPPORTED_CODES = {33: "split WIM", 62: "split WIM", 68: "unsupported", 74: "e
 
 
 class Timespec(ctypes.Structure):
+    """struct timespec of a directory entry's times."""
+
     _fields_ = (("tv_sec", ctypes.c_long), ("tv_nsec", ctypes.c_long))
 
 
-class ResourceEntry(ctypes.Structure):
+class _ResourceEntry(ctypes.Structure):
     _fields_ = (
         ("uncompressed_size", ctypes.c_uint64),
         ("compressed_size", ctypes.c_uint64),
@@ -47,11 +49,13 @@ class ResourceEntry(ctypes.Structure):
     )
 
 
-class StreamEntry(ctypes.Structure):
-    _fields_ = (("stream_name", ctypes.c_char_p), ("resource", ResourceEntry), ("reserved", ctypes.c_uint64 * 4))
+class _StreamEntry(ctypes.Structure):
+    _fields_ = (("stream_name", ctypes.c_char_p), ("resource", _ResourceEntry), ("reserved", ctypes.c_uint64 * 4))
 
 
 class DirEntry(ctypes.Structure):
+    """struct wimlib_dir_entry: one file or directory, as the tree iterator reports it."""
+
     _fields_ = (
         ("filename", ctypes.c_char_p),
         ("dos_name", ctypes.c_char_p),
@@ -77,11 +81,13 @@ class DirEntry(ctypes.Structure):
         ("last_access_time_high", ctypes.c_int32),
         ("reserved2", ctypes.c_int32),
         ("reserved", ctypes.c_uint64 * 4),
-        ("streams", StreamEntry * 1),  # variable length; the first is the unnamed data stream
+        ("streams", _StreamEntry * 1),  # variable length; the first is the unnamed data stream
     )
 
 
 class WimInfo(ctypes.Structure):
+    """struct wimlib_wim_info: the WIM header's facts."""
+
     _fields_ = (
         ("guid", ctypes.c_uint8 * 16),
         ("image_count", ctypes.c_uint32),
