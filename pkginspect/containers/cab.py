@@ -1,22 +1,20 @@
-"""A streaming Microsoft Cabinet reader: tables read with seek/read, folders decoded block by block.
+"""A streaming Microsoft Cabinet reader: tables read with seek/read, folders decoded by their codec (``codecs/``).
 
-Stored and MSZIP folders are decoded here with ``zlib``; LZX folders go to libarchive (``lzx.py``).
 Nothing is ever loaded whole: listing reads the header tables only, and a member is a stream that decodes
 its folder up to the member's end. A member in another folder is reached by seeking to that folder.
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import BinaryIO
 
 from pkginspect.containers import cabformat as fmt
-from pkginspect.containers import lzx
 from pkginspect.containers.base import Container, Member
 from pkginspect.containers.cabformat import CabFolder
+from pkginspect.containers.codecs import codec_for
+from pkginspect.containers.codecs.base import FolderData
 from pkginspect.containers.limits import Budget, exceeded
 from pkginspect.containers.streams import as_reader, read_exact, window
 from pkginspect.errors import CorruptContainerError, UnsupportedContainerError
@@ -142,17 +140,6 @@ def _decode_name(raw: bytes, utf: bool) -> str:
         return raw.decode("cp1252", "replace")
 
 
-def _modified(date: int, time: int) -> datetime | None:
-    """A member's MS-DOS date and time, or None when they name no real moment (such as February 31st)."""
-    when = fmt.dos_datetime(date, time)
-    if when is None:
-        return None
-    try:
-        return datetime(*when)
-    except ValueError:
-        return None
-
-
 class CabinetReader(Container):
     """Read a cabinet from a seekable binary stream.
 
@@ -162,15 +149,8 @@ class CabinetReader(Container):
 
     kind = "cab"
 
-    def __init__(
-        self,
-        stream: BinaryIO,
-        source: str,
-        *,
-        size: int | None = None,
-        budget: Budget | None = None,
-        owns_stream: bool = False,
-    ) -> None:
+    def __init__(self, stream: BinaryIO, source: str, *, size: int | None = None, budget: Budget | None = None,
+                 owns_stream: bool = False) -> None:
         self.source = source
         self._stream = stream
         self._owns = owns_stream
@@ -254,20 +234,11 @@ class CabinetReader(Container):
                     src, f"member {raw_name!r} refers to folder {folder} but the cabinet has only {n_folders} "
                     + ("folder" if n_folders == 1 else "folders")
                 )
-            when = _modified(date, time)
-            members.append(
-                Member(
-                    index=i,
-                    name=raw_name.replace("\\", "/"),
-                    raw_name=raw_name,
-                    size=size,
-                    compression="continued" if continued else folders[folder].compression,
-                    modified=when,
-                    folder=None if continued else folder,
-                    offset=offset,
-                    attributes=attribs,
-                )
-            )
+            members.append(Member(
+                index=i, name=raw_name.replace("\\", "/"), raw_name=raw_name, size=size, offset=offset,
+                compression="continued" if continued else folders[folder].compression, attributes=attribs,
+                modified=fmt.dos_datetime(date, time), folder=None if continued else folder,
+            ))
         return header, tuple(folders), tuple(members)
 
     @property
@@ -339,16 +310,11 @@ class CabinetReader(Container):
 
     def folder_output(self, folder: CabFolder, end: int, where: str) -> Iterator[bytes]:
         """The folder's uncompressed bytes from its start up to at least ``end``, charged to the budget."""
-        if folder.method in (fmt.COMP_NONE, fmt.COMP_MSZIP):
-            steps = self._decode_blocks(folder, end, where)
-        elif folder.method == fmt.COMP_LZX:
-            steps = lzx.decode_folder(
-                self.read_at, folder, self.header.data_reserve, self.header.cabinet_size, end, where
-            )
-        elif folder.method == fmt.COMP_QUANTUM:
-            raise UnsupportedContainerError(where, f"unsupported compression {folder.compression} (Quantum)")
-        else:
-            raise UnsupportedContainerError(where, f"unsupported compression type {folder.type_compress:#06x}")
+        data = FolderData(
+            folder, self.read_at, self.header.cabinet_size, self.header.data_reserve,
+            self.budget.limits.verify_checksums,
+        )
+        steps = codec_for(folder, where)(data, end, where)
         return self._charged(folder, where, steps)
 
     def _charged(self, folder: CabFolder, where: str, steps: Iterator[tuple[bytes, int]]) -> Iterator[bytes]:
@@ -366,41 +332,6 @@ class CabinetReader(Container):
         self._stream.seek(offset)
         return read_exact(self._stream, count, self.source, what)
 
-    def _decode_blocks(self, folder: CabFolder, end: int, where: str) -> Iterator[tuple[bytes, int]]:
-        """Stored or MSZIP blocks: each block's output with the compressed bytes read so far."""
-        verify = self.budget.limits.verify_checksums
-        reserve = self.header.data_reserve
-        mszip = folder.method == fmt.COMP_MSZIP
-        history = b""
-        position = folder.data_offset
-        produced = consumed = 0
-        for block in range(folder.block_count):
-            if produced >= end:
-                return
-            what = f"data block {block} of folder {folder.index}"
-            head = self.read_at(position, fmt.CFDATA.size + reserve, what)
-            csum, cb_data, cb_uncomp = fmt.CFDATA.unpack_from(head)
-            payload = self.read_at(position + len(head), cb_data, what)
-            position += len(head) + cb_data
-            consumed += len(head) + cb_data
-            if verify and csum and fmt.block_checksum(head[4:8], payload) != csum:
-                raise CorruptContainerError(where, f"checksum mismatch in {what}")
-            if cb_uncomp == 0:
-                raise UnsupportedContainerError(
-                    where, f"{what} continues in the next cabinet of a multi-part set (not supported)"
-                )
-            if mszip:
-                out = self._inflate(payload, history, cb_uncomp, where, what)
-                history = out if len(out) == fmt.MSZIP_BLOCK else (history + out)[-fmt.MSZIP_BLOCK :]
-            else:
-                if cb_data != cb_uncomp:
-                    raise CorruptContainerError(
-                        where, f"{what} is stored but declares {cb_data} bytes in and {cb_uncomp} out"
-                    )
-                out = payload
-            produced += len(out)
-            yield out, consumed
-
     def check_folder_ratio(self, folder: CabFolder, where: str, produced: int, consumed: int) -> None:
         """Add a decode step's output to the folder's total over every pass, and check its expansion ratio.
 
@@ -416,21 +347,6 @@ class CabinetReader(Container):
         totals[0] += produced
         totals[1] = max(totals[1], consumed)
         self.budget.check_ratio(where, totals[0], totals[1])
-
-    @staticmethod
-    def _inflate(payload: bytes, history: bytes, expected: int, where: str, what: str) -> bytes:
-        if not payload.startswith(fmt.MSZIP_SIGNATURE):
-            raise CorruptContainerError(where, f"{what}: missing MSZIP 'CK' signature")
-        inflater = zlib.decompressobj(-15, zdict=history) if history else zlib.decompressobj(-15)
-        try:
-            out = inflater.decompress(payload[2:], fmt.MSZIP_BLOCK + 1)
-        except zlib.error as exc:
-            raise CorruptContainerError(where, f"{what}: invalid MSZIP data ({exc})") from exc
-        if len(out) != expected:
-            raise CorruptContainerError(
-                where, f"{what}: MSZIP block inflates to {len(out)} bytes, header says {expected}"
-            )
-        return out
 
     def close(self) -> None:
         """Close the stream if this reader opened it."""

@@ -1,12 +1,13 @@
 """On-disk layout of Microsoft Cabinet files (MS-CAB 1.3): structures, constants and the CFDATA checksum.
 
-Only layout lives here; reading logic is in ``cab.py``, decoding in the codecs (``lzx.py``).
+Only layout lives here; reading logic is in ``cab.py``, decoding in the codecs (``codecs/``).
 """
 
 from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from datetime import datetime
 
 SIGNATURE = b"MSCF"
 
@@ -70,21 +71,6 @@ MSZIP_SIGNATURE = b"CK"
 MSZIP_BLOCK = 32768  # an MSZIP block never inflates past this
 
 
-def compression_name(type_compress: int) -> str:
-    """Human name of a CFFOLDER ``typeCompress`` value: ``none``, ``mszip``, ``quantum:N``, ``lzx:N``."""
-    method = type_compress & COMP_MASK
-    level = (type_compress >> 8) & 0x1F
-    if method == COMP_NONE:
-        return "none"
-    if method == COMP_MSZIP:
-        return "mszip"
-    if method == COMP_QUANTUM:
-        return f"quantum:{level}"
-    if method == COMP_LZX:
-        return f"lzx:{level}"
-    return f"unknown:{type_compress:#06x}"
-
-
 def checksum(data: bytes, seed: int = 0) -> int:
     """The MS-CAB checksum: XOR of little-endian 32-bit words, with a big-endian-ordered tail.
 
@@ -108,13 +94,14 @@ def block_checksum(header_sizes: bytes, data: bytes) -> int:
     return checksum(header_sizes, checksum(data))
 
 
-def dos_datetime(date: int, time: int) -> tuple[int, int, int, int, int, int] | None:
-    """Decode an MS-DOS date and time into (year, month, day, hour, minute, second), or None if invalid."""
+def dos_datetime(date: int, time: int) -> datetime | None:
+    """Decode an MS-DOS date and time, or None when they name no real moment (such as February 31st)."""
     year, month, day = 1980 + (date >> 9), (date >> 5) & 0x0F, date & 0x1F
     hour, minute, second = time >> 11, (time >> 5) & 0x3F, (time & 0x1F) * 2
-    if not (1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second < 60):
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:
         return None
-    return year, month, day, hour, minute, second
 
 
 @dataclass(frozen=True)
@@ -133,5 +120,7 @@ class CabFolder:
 
     @property
     def compression(self) -> str:
-        """Human name of the compression, e.g. ``lzx:21``."""
-        return compression_name(self.type_compress)
+        """Human name of the compression: ``none``, ``mszip``, ``quantum:N``, ``lzx:N`` or ``unknown:0x…``."""
+        level = (self.type_compress >> 8) & 0x1F
+        names = {COMP_NONE: "none", COMP_MSZIP: "mszip", COMP_QUANTUM: f"quantum:{level}", COMP_LZX: f"lzx:{level}"}
+        return names.get(self.method, f"unknown:{self.type_compress:#06x}")

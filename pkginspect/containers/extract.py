@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -80,6 +81,13 @@ def _lstat_at(name: str, directory: int) -> os.stat_result | None:
         return os.stat(name, dir_fd=directory, follow_symlinks=False)
     except FileNotFoundError:
         return None
+
+
+def _copy(fd: int, stream: BinaryIO) -> int:
+    """Copy ``stream`` into the new file open at ``fd``, closing it; the bytes written."""
+    with os.fdopen(fd, "wb") as out:
+        shutil.copyfileobj(stream, out, COPY_CHUNK)
+        return out.tell()
 
 
 class _Writer:
@@ -169,16 +177,11 @@ class _Writer:
                 out_fd = os.open(name, _FILE_FLAGS, 0o644, dir_fd=fd)
             except FileExistsError as exc:  # created (or linked) since the check above
                 raise ExtractionError(member, f"{final} already exists (use --overwrite to replace files)") from exc
-            written = 0
             try:
-                with os.fdopen(out_fd, "wb") as out:
-                    while chunk := stream.read(COPY_CHUNK):
-                        out.write(chunk)
-                        written += len(chunk)
+                return _copy(out_fd, stream)
             except BaseException:
                 os.unlink(name, dir_fd=fd)
                 raise
-            return written
         finally:
             os.close(fd)
 
@@ -204,16 +207,11 @@ class _Writer:
                 raise ExtractionError(member, f"{final} already exists (use --overwrite to replace files)")
             os.unlink(final)
         fd = os.open(final, _FILE_FLAGS, 0o644)
-        written = 0
         try:
-            with os.fdopen(fd, "wb") as out:
-                while chunk := stream.read(COPY_CHUNK):
-                    out.write(chunk)
-                    written += len(chunk)
+            return _copy(fd, stream)
         except BaseException:
             os.unlink(final)
             raise
-        return written
 
 
 def _selection(package: Package, paths: Sequence[str], recursive: bool) -> list[tuple[str, Member]]:

@@ -44,14 +44,10 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-def _how_to_raise(name: str) -> str:
-    option = "--" + name.replace("_", "-")
-    return f"raise it with {option} or Limits({name}=…)"
-
-
 def exceeded(source: str | os.PathLike[str], what: str, name: str) -> LimitExceededError:
     """Build the error for limit ``name``: what happened, which limit, and how to raise it."""
-    return LimitExceededError(source, f"{what} exceeds the {name} limit; {_how_to_raise(name)}", name)
+    how = f"raise it with --{name.replace('_', '-')} or Limits({name}=…)"
+    return LimitExceededError(source, f"{what} exceeds the {name} limit; {how}", name)
 
 
 @dataclass

@@ -101,14 +101,10 @@ class ReopeningStream(io.RawIOBase):
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         """Move to ``offset``; the move happens lazily on the next read."""
-        if whence == io.SEEK_SET:
-            target = offset
-        elif whence == io.SEEK_CUR:
-            target = self._pos + offset
-        elif whence == io.SEEK_END:
-            target = self._size + offset
-        else:
+        origins = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}
+        if whence not in origins:
             raise ValueError(f"invalid whence {whence}")
+        target = origins[whence] + offset
         if target < 0:
             raise ValueError("negative seek position")
         self._pos = target

@@ -181,7 +181,7 @@ class Package:
             container = self.container(join(self._key(container), member.name))
             if rest:
                 # ``a.cab/inner`` shorthand: keep resolving the rest of this level inside ``a.cab``.
-                return self._resolve_from(container, SEPARATOR.join(remaining))
+                return self.resolve(join(self._key(container), *remaining))
         raise AssertionError("unreachable")
 
     def canonical(self, path: str) -> str:
@@ -191,10 +191,6 @@ class Package:
         """
         container, member = self.resolve(path)
         return join(self._key(container), member.name)
-
-    def _resolve_from(self, container: Container, path: str) -> tuple[Container, Member]:
-        prefix = self._key(container)
-        return self.resolve(join(prefix, path))
 
     def _find(self, container: Container, level: str) -> tuple[Container, Member, str]:
         wanted = _normal(level)

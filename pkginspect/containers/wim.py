@@ -1,4 +1,4 @@
-"""WIM images read through wimlib (``libwim.so.15``) with a small ctypes binding.
+"""WIM images read through wimlib (``libwim.so.15``, bound in ``_wimlib.py``).
 
 wimlib opens WIMs by path and extracts files to paths, so reading one member extracts just that file
 into a private temporary directory (bounded by the member size limit), opens it and unlinks it at once;
@@ -8,7 +8,6 @@ the caller gets an ordinary file stream and no copy is left behind. Listing read
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import shutil
 import stat
@@ -17,21 +16,11 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import BinaryIO
 
+from pkginspect.containers import _wimlib as wimlib
 from pkginspect.containers.base import Container, Member
 from pkginspect.containers.limits import Budget, exceeded
-from pkginspect.errors import (
-    CorruptContainerError,
-    NativeLibraryError,
-    PkgInspectError,
-    UnsupportedContainerError,
-)
+from pkginspect.errors import CorruptContainerError, UnsupportedContainerError
 
-INSTALL_HINT = "install wimlib (Debian/Ubuntu: apt-get install libwim15)"
-ALL_IMAGES = -1
-ITERATE_RECURSIVE = 0x1
-EXTRACT_NO_ACLS = 0x40
-EXTRACT_NO_ATTRIBUTES = 0x00100000
-EXTRACT_NO_PRESERVE_DIR_STRUCTURE = 0x00200000
 ATTRIBUTE_DIRECTORY = 0x10
 MAX_DIRECTORY_DEPTH = 128
 """Deepest directory nesting accepted in a WIM image: Windows paths stop near 260 characters (real images
@@ -41,158 +30,9 @@ ATTRIBUTE_REPARSE_POINT = 0x400
 REPARSE_TAGS = {0xA000000C: "symbolic link", 0xA0000003: "junction"}
 UNIX_SPECIAL = {stat.S_IFLNK: "symbolic link", stat.S_IFIFO: "FIFO", stat.S_IFSOCK: "socket",
                 stat.S_IFCHR: "character device", stat.S_IFBLK: "block device"}
-COMPRESSION_NAMES = {0: "none", 1: "xpress", 2: "lzx", 3: "lzms"}
-# wimlib error codes that mean "valid WIM, feature not supported" rather than "damaged file".
-UNSUPPORTED_CODES = {33: "split WIM", 62: "split WIM", 68: "unsupported", 74: "encrypted WIM", 84: "incomplete WIM"}
 
 
-class _Timespec(ctypes.Structure):
-    _fields_ = (("tv_sec", ctypes.c_long), ("tv_nsec", ctypes.c_long))
-
-
-class _ResourceEntry(ctypes.Structure):
-    _fields_ = (
-        ("uncompressed_size", ctypes.c_uint64),
-        ("compressed_size", ctypes.c_uint64),
-        ("offset", ctypes.c_uint64),
-        ("sha1_hash", ctypes.c_uint8 * 20),
-        ("part_number", ctypes.c_uint32),
-        ("reference_count", ctypes.c_uint32),
-        ("is_compressed", ctypes.c_uint32, 1),
-        ("is_metadata", ctypes.c_uint32, 1),
-        ("is_free", ctypes.c_uint32, 1),
-        ("is_spanned", ctypes.c_uint32, 1),
-        ("is_missing", ctypes.c_uint32, 1),
-        ("packed", ctypes.c_uint32, 1),
-        ("reserved_flags", ctypes.c_uint32, 26),
-        ("raw_resource_offset_in_wim", ctypes.c_uint64),
-        ("raw_resource_compressed_size", ctypes.c_uint64),
-        ("raw_resource_uncompressed_size", ctypes.c_uint64),
-        ("reserved", ctypes.c_uint64 * 1),
-    )
-
-
-class _StreamEntry(ctypes.Structure):
-    _fields_ = (("stream_name", ctypes.c_char_p), ("resource", _ResourceEntry), ("reserved", ctypes.c_uint64 * 4))
-
-
-class _DirEntry(ctypes.Structure):
-    _fields_ = (
-        ("filename", ctypes.c_char_p),
-        ("dos_name", ctypes.c_char_p),
-        ("full_path", ctypes.c_char_p),
-        ("depth", ctypes.c_size_t),
-        ("security_descriptor", ctypes.c_void_p),
-        ("security_descriptor_size", ctypes.c_size_t),
-        ("attributes", ctypes.c_uint32),
-        ("reparse_tag", ctypes.c_uint32),
-        ("num_links", ctypes.c_uint32),
-        ("num_named_streams", ctypes.c_uint32),
-        ("hard_link_group_id", ctypes.c_uint64),
-        ("creation_time", _Timespec),
-        ("last_write_time", _Timespec),
-        ("last_access_time", _Timespec),
-        ("unix_uid", ctypes.c_uint32),
-        ("unix_gid", ctypes.c_uint32),
-        ("unix_mode", ctypes.c_uint32),
-        ("unix_rdev", ctypes.c_uint32),
-        ("object_id", ctypes.c_uint8 * 64),
-        ("creation_time_high", ctypes.c_int32),
-        ("last_write_time_high", ctypes.c_int32),
-        ("last_access_time_high", ctypes.c_int32),
-        ("reserved2", ctypes.c_int32),
-        ("reserved", ctypes.c_uint64 * 4),
-        ("streams", _StreamEntry * 1),  # variable length; the first is the unnamed data stream
-    )
-
-
-class _WimInfo(ctypes.Structure):
-    _fields_ = (
-        ("guid", ctypes.c_uint8 * 16),
-        ("image_count", ctypes.c_uint32),
-        ("boot_index", ctypes.c_uint32),
-        ("wim_version", ctypes.c_uint32),
-        ("chunk_size", ctypes.c_uint32),
-        ("part_number", ctypes.c_uint16),
-        ("total_parts", ctypes.c_uint16),
-        ("compression_type", ctypes.c_int32),
-        ("total_bytes", ctypes.c_uint64),
-        ("flags", ctypes.c_uint32),
-        ("reserved", ctypes.c_uint32 * 9),
-    )
-
-
-_ITERATE_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(_DirEntry), ctypes.c_void_p)
-_lib: ctypes.CDLL | None = None
-
-
-def load_wimlib(source: str) -> ctypes.CDLL:
-    """Load ``libwim.so.15`` once, declaring the functions used; a missing library names the package."""
-    global _lib
-    if _lib is not None:
-        return _lib
-    candidates = [os.environ.get("PKGINSPECT_LIBWIM"), ctypes.util.find_library("wim"), "libwim.so.15"]
-    errors = []
-    for name in filter(None, candidates):
-        try:
-            lib = ctypes.CDLL(name)
-            break
-        except OSError as exc:
-            errors.append(str(exc))
-    else:
-        raise NativeLibraryError(source, f"reading WIM files needs wimlib, which was not found; {INSTALL_HINT}")
-    vp, cp, ci = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int
-    lib.wimlib_open_wim.argtypes = [cp, ci, ctypes.POINTER(vp)]
-    lib.wimlib_open_wim.restype = ci
-    lib.wimlib_free.argtypes = [vp]
-    lib.wimlib_free.restype = None
-    lib.wimlib_get_wim_info.argtypes = [vp, ctypes.POINTER(_WimInfo)]
-    lib.wimlib_get_wim_info.restype = ci
-    lib.wimlib_iterate_dir_tree.argtypes = [vp, ci, cp, ci, _ITERATE_CALLBACK, vp]
-    lib.wimlib_iterate_dir_tree.restype = ci
-    lib.wimlib_extract_paths.argtypes = [vp, ci, cp, ctypes.POINTER(cp), ctypes.c_size_t, ci]
-    lib.wimlib_extract_paths.restype = ci
-    lib.wimlib_get_error_string.argtypes = [ci]
-    lib.wimlib_get_error_string.restype = cp
-    lib.wimlib_set_print_errors.argtypes = [ctypes.c_bool]
-    lib.wimlib_set_print_errors(False)
-    _silence_libxml2()
-    _lib = lib
-    return lib
-
-
-_XML_ERROR_HANDLER = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_char_p)
-_quiet_handler = _XML_ERROR_HANDLER(lambda _context, _message: None)
-
-
-def _silence_libxml2() -> None:
-    """Stop the system libxml2 (wimlib < 1.14 parses a WIM's XML with it) printing parser errors on stderr.
-
-    wimlib reports a bad XML resource as an error code, which becomes our one-line error; libxml2 would
-    also print the offending lines. lxml carries its own libxml2, so this touches only wimlib's.
-    """
-    name = ctypes.util.find_library("xml2")
-    if not name:
-        return
-    try:
-        libxml2 = ctypes.CDLL(name)
-        for setter in ("xmlSetGenericErrorFunc", "xmlThrDefSetGenericErrorFunc"):
-            function = getattr(libxml2, setter)
-            function.argtypes = [ctypes.c_void_p, _XML_ERROR_HANDLER]
-            function.restype = None
-            function(None, _quiet_handler)
-    except (OSError, AttributeError):
-        return
-
-
-def _fail(lib: ctypes.CDLL, source: str, code: int, doing: str) -> PkgInspectError:
-    text = (lib.wimlib_get_error_string(code) or b"unknown error").decode("utf-8", "replace")
-    if code in UNSUPPORTED_CODES:
-        return UnsupportedContainerError(source, f"{doing}: {UNSUPPORTED_CODES[code]} not supported ({text})")
-    return CorruptContainerError(source, f"{doing}: {text} (wimlib error {code})")
-
-
-def _special(entry: _DirEntry) -> str | None:
+def _special(entry: wimlib.DirEntry) -> str | None:
     """What a non-file, non-directory entry is (a link, a FIFO, a device…), or None for an ordinary one.
 
     Reparse points (symbolic links, junctions, anything else Windows redirects through) and entries whose
@@ -221,7 +61,7 @@ def _open_regular(path: str, where: str) -> BinaryIO:
     return os.fdopen(fd, "rb")
 
 
-def _timestamp(spec: _Timespec) -> datetime | None:
+def _timestamp(spec: wimlib.Timespec) -> datetime | None:
     if spec.tv_sec <= 0:
         return None
     try:
@@ -283,20 +123,20 @@ class WimReader(Container):
     def __init__(self, path: str, source: str, *, budget: Budget | None = None) -> None:
         self.source = source
         self.budget = budget or Budget()
-        self._lib = load_wimlib(source)
+        self._lib = wimlib.load(source)
         _check_header(path, source)
         handle = ctypes.c_void_p()
         code = self._lib.wimlib_open_wim(os.fsencode(path), 0, ctypes.byref(handle))
         if code:
-            raise _fail(self._lib, source, code, "cannot open WIM")
+            raise wimlib.error(self._lib, source, code, "cannot open WIM")
         self._handle: ctypes.c_void_p | None = handle
-        info = _WimInfo()
+        info = wimlib.WimInfo()
         code = self._lib.wimlib_get_wim_info(handle, ctypes.byref(info))
         if code:
             self.close()
-            raise _fail(self._lib, source, code, "cannot read WIM header")
+            raise wimlib.error(self._lib, source, code, "cannot read WIM header")
         self.image_count = int(info.image_count)
-        self.compression = COMPRESSION_NAMES.get(info.compression_type, f"type-{info.compression_type}")
+        self.compression = wimlib.COMPRESSION_NAMES.get(info.compression_type, f"type-{info.compression_type}")
         self.chunk_size = int(info.chunk_size)
         self._paths: dict[int, tuple[int, str]] = {}
         try:
@@ -313,7 +153,7 @@ class WimReader(Container):
         for image in range(1, self.image_count + 1):
             prefix = f"{image}/" if self.image_count > 1 else ""
 
-            def visit(entry_p: ctypes._Pointer[_DirEntry], _ctx: int | None, image: int = image,
+            def visit(entry_p: ctypes._Pointer[wimlib.DirEntry], _ctx: int | None, image: int = image,
                       prefix: str = prefix) -> int:
                 try:
                     entry = entry_p.contents
@@ -330,38 +170,27 @@ class WimReader(Container):
                     resource = entry.streams[0].resource
                     special = _special(entry)
                     is_dir = bool(entry.attributes & ATTRIBUTE_DIRECTORY) and special is None
-                    if resource.packed:
-                        compression = "solid"
-                    elif resource.is_compressed:
-                        compression = self.compression
-                    else:
-                        compression = "none"
+                    compression = "solid" if resource.packed else self.compression if resource.is_compressed else "none"
                     index = len(members)
                     self._paths[index] = (image, "/" + path)
-                    members.append(
-                        Member(
-                            index=index,
-                            name=prefix + path,
-                            raw_name=path,
-                            size=0 if is_dir or special else int(resource.uncompressed_size),
-                            compression=compression,
-                            modified=_timestamp(entry.last_write_time),
-                            is_dir=is_dir,
-                            attributes=int(entry.attributes),
-                            special=special,
-                        )
-                    )
+                    members.append(Member(
+                        index=index, name=prefix + path, raw_name=path, compression=compression, is_dir=is_dir,
+                        size=0 if is_dir or special else int(resource.uncompressed_size), special=special,
+                        modified=_timestamp(entry.last_write_time), attributes=int(entry.attributes),
+                    ))
                     return 0
                 except BaseException as exc:
                     failure.append(exc)
                     return 1
 
-            callback = _ITERATE_CALLBACK(visit)
-            code = self._lib.wimlib_iterate_dir_tree(self._handle, image, b"/", ITERATE_RECURSIVE, callback, None)
+            callback = wimlib.ITERATE_CALLBACK(visit)
+            code = self._lib.wimlib_iterate_dir_tree(
+                self._handle, image, b"/", wimlib.ITERATE_RECURSIVE, callback, None
+            )
             if failure:
                 raise failure[0]
             if code:
-                raise _fail(self._lib, self.source, code, f"cannot list image {image}")
+                raise wimlib.error(self._lib, self.source, code, f"cannot list image {image}")
         return tuple(members)
 
     @property
@@ -381,10 +210,10 @@ class WimReader(Container):
         workdir = tempfile.mkdtemp(prefix="pkginspect-wim-")
         try:
             paths = (ctypes.c_char_p * 1)(os.fsencode(path))
-            flags = EXTRACT_NO_PRESERVE_DIR_STRUCTURE | EXTRACT_NO_ACLS | EXTRACT_NO_ATTRIBUTES
+            flags = wimlib.EXTRACT_NO_PRESERVE_DIR_STRUCTURE | wimlib.EXTRACT_NO_ACLS | wimlib.EXTRACT_NO_ATTRIBUTES
             code = self._lib.wimlib_extract_paths(self._handle, image, os.fsencode(workdir), paths, 1, flags)
             if code:
-                raise _fail(self._lib, where, code, "cannot extract")
+                raise wimlib.error(self._lib, where, code, "cannot extract")
             extracted = os.path.join(workdir, os.path.basename(path))
             stream = _open_regular(extracted, where)
             try:

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pkginspect.containers import open_package
-from pkginspect.containers import wim as wim_module
+from pkginspect.containers import _wimlib, open_package
 from pkginspect.errors import CorruptContainerError, NativeLibraryError
 from tests.containers.conftest import folder
 
@@ -86,7 +85,7 @@ def test_missing_wimlib_names_the_package(tmp_path: Path, monkeypatch: pytest.Mo
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError("not found")
 
-    monkeypatch.setattr(wim_module, "_lib", None)
+    monkeypatch.setattr(_wimlib, "_lib", None)
     monkeypatch.setattr(ctypes, "CDLL", refuse)
     with pytest.raises(NativeLibraryError, match=r"needs wimlib.*apt-get install libwim15"):
         open_package(path)

@@ -24,7 +24,7 @@ except ImportError:
 
 # Instrument pkginspect (and only it) for coverage: import it, lazily loaded modules included, in this block.
 with atheris.instrument_imports(include=["pkginspect"]) if atheris else contextlib.nullcontext():
-    import pkginspect.containers.lzx
+    import pkginspect.containers.codecs
     import pkginspect.containers.wim
     import pkginspect.metadata  # noqa: F401
     from tests.fuzz import targets

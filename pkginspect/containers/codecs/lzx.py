@@ -3,39 +3,25 @@
 libarchive decodes whole cabinets, not folders, so we hand it a tiny synthetic cabinet: a header we
 write that declares one folder (the real folder's compression and block count) and one file spanning the
 folder's first ``end`` bytes, followed by the real CFDATA blocks streamed from the original file. The
-cabinet reader keeps its own tables, seeking and limits; this codec only sees a ``read_at`` function and
-the folder's layout, and libarchive only turns LZX blocks into bytes.
+cabinet reader keeps its own tables, seeking and limits; this codec only sees the folder's data (``FolderData``),
+and libarchive only turns LZX blocks into bytes.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from pkginspect.containers import cabformat as fmt
 from pkginspect.containers.cabformat import CabFolder
+from pkginspect.containers.codecs.base import FolderData, ReadAt
 from pkginspect.errors import CorruptContainerError, NativeLibraryError
-
-ReadAt = Callable[[int, int, str], bytes]
-"""Read exactly ``count`` bytes at ``offset`` of the cabinet: ``read_at(offset, count, what)``."""
 
 FEED_CHUNK = 256 * 1024
 OUTPUT_CHUNK = 256 * 1024
 MAX_BLOCK_OUTPUT = 32768  # CB_MAX_CHUNK: no CFDATA block holds more uncompressed bytes
 MAX_U32 = 0xFFFFFFFF
 INSTALL_HINT = "install libarchive (Debian/Ubuntu: apt-get install libarchive13) and pip install libarchive-c"
-
-
-def _libarchive(where: str) -> object:
-    try:
-        import libarchive
-        import libarchive.exception
-        import libarchive.read
-    except (ImportError, OSError, AttributeError) as exc:
-        raise NativeLibraryError(
-            where, f"LZX needs libarchive, which could not be loaded ({exc}); {INSTALL_HINT}"
-        ) from exc
-    return libarchive
 
 
 def synthetic_header(folder: CabFolder, data_reserve: int, end: int, data_size: int) -> bytes:
@@ -80,7 +66,7 @@ class _Feed(io.RawIOBase):
             return 0
         try:
             data = self._read_at(self._position, count, "LZX folder data")
-        except BaseException as exc:  # handed back to decode_folder, never swallowed
+        except BaseException as exc:  # handed back to decode, never swallowed
             self.error = exc
             return 0
         buffer[: len(data)] = data
@@ -89,17 +75,19 @@ class _Feed(io.RawIOBase):
         return len(data)
 
 
-def decode_folder(
-    read_at: ReadAt, folder: CabFolder, data_reserve: int, cabinet_size: int, end: int, where: str
-) -> Iterator[tuple[bytes, int]]:
+def decode(data: FolderData, end: int, where: str) -> Iterator[tuple[bytes, int]]:
     """Yield the uncompressed bytes of an LZX folder from its start up to ``end``.
 
     Each chunk comes with the compressed bytes read so far, for the caller's expansion-ratio checks.
     """
-    _libarchive(where)
-    import libarchive.exception
-    import libarchive.read
-
+    try:
+        import libarchive.exception
+        import libarchive.read
+    except (ImportError, OSError, AttributeError) as exc:
+        raise NativeLibraryError(
+            where, f"LZX needs libarchive, which could not be loaded ({exc}); {INSTALL_HINT}"
+        ) from exc
+    folder = data.folder
     most = folder.block_count * MAX_BLOCK_OUTPUT
     if end > most:
         # Also keeps ``end`` within the synthetic header's 32-bit field.
@@ -107,9 +95,9 @@ def decode_folder(
             where, f"LZX folder {folder.index}: data ends at byte {end}, past the {most} bytes its "
             f"{folder.block_count} blocks can hold"
         )
-    data_size = min(max(cabinet_size - folder.data_offset, 0), MAX_U32 - 512)
-    header = synthetic_header(folder, data_reserve, end, data_size)
-    feed = _Feed(read_at, header, folder.data_offset, cabinet_size)
+    data_size = min(max(data.cabinet_size - folder.data_offset, 0), MAX_U32 - 512)
+    header = synthetic_header(folder, data.data_reserve, end, data_size)
+    feed = _Feed(data.read_at, header, folder.data_offset, data.cabinet_size)
     produced = 0
     try:
         with libarchive.read.stream_reader(feed, format_name="cab", block_size=FEED_CHUNK) as archive:
