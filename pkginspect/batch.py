@@ -12,41 +12,24 @@ machines × packages; ``Decision`` records are made as a report iterates over th
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
-import signal
-import threading
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from pkginspect.calendar import Calendar, bundled_calendar
 from pkginspect.classification import Classification, classify_batch, stale_warnings
 from pkginspect.containers import Limits
-from pkginspect.errors import LimitExceededError, PkgInspectError, wrong_type
+from pkginspect.errors import wrong_type
 from pkginspect.machines.facts import require_machine
-from pkginspect.package import UpdatePackage, find_packages, inspect, require_update_package
+from pkginspect.package import UpdatePackage, require_update_package
+from pkginspect.package.many import PackageFailure, Progress, inspect_paths, metadata_problems
 from pkginspect.rules.decide import Decision, Evaluator, machine_profile, reads_name
 from pkginspect.rules.engine import Outcome, Ruleset
 from pkginspect.types import VERDICT_ORDER
-
-Progress = Callable[[int, int, str], None]
-
-
-@dataclass(frozen=True)
-class PackageFailure:
-    """A package that could not be inspected, and why."""
-
-    path: str
-    error: str
-
-    def to_dict(self) -> dict[str, str]:
-        """``{"path", "error"}``."""
-        return {"path": self.path, "error": self.error}
 
 
 class DecisionMatrix(Sequence[Decision]):
@@ -230,102 +213,6 @@ def _outcome_dict(verdict: str, reasons: tuple[Any, ...], missing: tuple[str, ..
 def machine_dict(machine: Any) -> dict[str, Any]:
     """A machine record's facts as plain data (``to_dict()``, else its attributes)."""
     return dict(machine.to_dict()) if hasattr(machine, "to_dict") else dict(getattr(machine, "__dict__", {}))
-
-
-class _OutOfTime(BaseException):
-    """Raised by the time budget's alarm; not a PkgInspectError, so nothing on the way records it as a problem."""
-
-
-def _timeout_error(path: str, seconds: float) -> LimitExceededError:
-    return LimitExceededError(
-        path, f"inspecting took more than {seconds:g} s, which exceeds the package_timeout limit; "
-        "raise it with --package-timeout or package_timeout=… (seconds)", "package_timeout",
-    )
-
-
-@contextlib.contextmanager
-def _time_budget(seconds: float | None) -> Iterator[None]:
-    """Raise _OutOfTime after ``seconds``, with SIGALRM (POSIX, main thread only; else not enforced).
-
-    The handler raises only while armed, and the first thing leaving the block does is disarm it, so a late
-    alarm cannot escape into the caller's code; callers still catch _OutOfTime, for an alarm that lands as the
-    block ends.
-    """
-    if seconds is None or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    armed = [True]
-
-    def alarm(_signum: int, _frame: object) -> None:
-        if armed[0]:
-            raise _OutOfTime()
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    try:
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        yield
-    finally:
-        armed[0] = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def _inspect_one(
-    path: str, limits: Limits | None, package_timeout: float | None = None, options: dict[str, bool] | None = None
-) -> UpdatePackage | PackageFailure:
-    try:
-        with _time_budget(package_timeout):
-            return inspect(path, limits=limits, **(options or {}))
-    except _OutOfTime:
-        assert package_timeout is not None
-        return PackageFailure(path, str(_timeout_error(path, package_timeout)))
-    except PkgInspectError as error:
-        return PackageFailure(path, str(error))
-
-
-def metadata_problems(packages: Iterable[UpdatePackage]) -> list[PackageFailure]:
-    """Each metadata problem of readable packages as a failure, its message naming the package path once."""
-    return [
-        PackageFailure(p.path, problem if problem.startswith((f"{p.path}!", f"{p.path}:")) else f"{p.path}!{problem}")
-        for p in packages for problem in p.problems
-    ]
-
-
-def inspect_paths(
-    paths: Iterable[str | os.PathLike[str]], *, jobs: int | None = None, limits: Limits | None = None,
-    progress: Progress | None = None, package_timeout: float | None = None, components: bool = False,
-    sha256: bool = True, deep: bool = False, problems: bool = True,
-) -> tuple[list[UpdatePackage], list[PackageFailure]]:
-    """Inspect every package under ``paths`` (``jobs`` processes; 1 = in this process), in path order.
-
-    ``package_timeout`` is a time budget per package in seconds: a package still being inspected then becomes
-    a ``PackageFailure`` naming the limit (enforced on POSIX, in worker processes or the main thread).
-    ``components``, ``sha256`` and ``deep`` are passed to :func:`pkginspect.package.inspect`; with
-    ``problems`` each metadata problem of a readable package is a failure too.
-    """
-    options = {"components": components, "sha256": sha256, "deep": deep}
-    files = find_packages(paths)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(files) or 1))
-    results: list[UpdatePackage | PackageFailure] = []
-    if workers == 1:
-        for index, path in enumerate(files, 1):
-            results.append(_inspect_one(path, limits, package_timeout, options))
-            if progress:
-                progress(index, len(files), path)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            mapped = pool.map(_inspect_one, files, [limits] * len(files), [package_timeout] * len(files),
-                              [options] * len(files), chunksize=1)
-            for index, result in enumerate(mapped, 1):
-                results.append(result)
-                if progress:
-                    progress(index, len(files), files[index - 1])
-    packages = [r for r in results if isinstance(r, UpdatePackage)]
-    failures = [r for r in results if isinstance(r, PackageFailure)]
-    if problems:
-        failures += metadata_problems(packages)
-    return packages, failures
-
 
 
 def decision_matrix(

@@ -269,7 +269,7 @@ def inspect_command(
     package that cannot be read, or whose metadata cannot be, is reported with its error while the others
     still print; the exit code is then 3.
     """
-    from pkginspect.batch import inspect_paths, metadata_problems
+    from pkginspect.package.many import inspect_paths, metadata_problems
 
     results, failures = inspect_paths(packages, jobs=1, limits=_limits(options), problems=False,
                                       components=components, sha256=not no_hash, deep=deep)
@@ -307,8 +307,8 @@ def classify_command(
     Packages given together are classified together (a hotpatch beside a cumulative update of the same month
     marks that update as the regular channel).
     """
-    from pkginspect.batch import inspect_paths, metadata_problems
     from pkginspect.classification import classify_batch
+    from pkginspect.package.many import inspect_paths, metadata_problems
 
     calendar = _load_calendar(calendar_files)
     results, failures = inspect_paths(packages, jobs=1, limits=_limits(options), problems=False, sha256=False)

@@ -179,3 +179,18 @@ def test_the_checks_find_what_they_look_for(tmp_path: Path) -> None:
     assert graph["pkginspect.rules.engine"] == {"pkginspect.errors"}  # "from package import module"
     assert cycles(graph) == {frozenset({"pkginspect.errors", "pkginspect.rules.engine"})}
     assert against_flow(graph) == {("pkginspect.errors", "pkginspect.rules.engine")}
+
+
+def test_reading_commands_start_without_the_rule_engine_or_templates() -> None:
+    # ls, inspect and classify need no rules and no HTML: rule-engine alone costs ~0.4 s of imports, a large
+    # part of inspecting a 1 GiB package (BENCHMARKS.md).
+    import subprocess
+    import sys
+
+    package = ROOT.parent / "fixtures" / "packages" / "Windows10.0-KB5037848-x64.msu"
+    for command in ("ls", "inspect", "classify"):
+        done = subprocess.run([sys.executable, "-X", "importtime", "-m", "pkginspect", command, str(package)],
+                              capture_output=True, text=True, check=True)
+        loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+        assert "pkginspect.containers" in loaded, command
+        assert not {"rule_engine", "jinja2", "pkginspect.rules", "pkginspect.batch"} & loaded, command

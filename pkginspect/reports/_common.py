@@ -7,14 +7,17 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pkginspect.batch import AuditResult, DecisionMatrix, PackageFailure
-from pkginspect.package import UpdatePackage
 from pkginspect.paths import base_name
-from pkginspect.rules.decide import Decision
-from pkginspect.rules.engine import Reason
 from pkginspect.types import Verdict
+
+if TYPE_CHECKING:  # only the audit reports need the rules; inspect and classify start without them
+    from pkginspect.batch import AuditResult
+    from pkginspect.package import UpdatePackage
+    from pkginspect.package.many import PackageFailure
+    from pkginspect.rules.decide import Decision
+    from pkginspect.rules.engine import Reason
 
 VERDICT_LABELS: Mapping[str, str] = {
     Verdict.REBOOT_REQUIRED: "reboot required",
@@ -106,6 +109,8 @@ def ordered_decisions(result: AuditResult) -> Sequence[Decision]:
 
     An audit's :class:`DecisionMatrix` is in that order already and is returned as is (decisions made lazily).
     """
+    from pkginspect.batch import DecisionMatrix
+
     if isinstance(result.decisions, DecisionMatrix):
         return result.decisions
     machines = {getattr(m, "name", None): n for n, m in enumerate(result.machines)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pkginspect.batch import PackageFailure
+from pkginspect.package.many import PackageFailure
 from pkginspect.paths import base_name
 from pkginspect.reports._common import kb_label, pretty_json
 from pkginspect.rules.decide import Decision

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pkginspect.batch import PackageFailure
 from pkginspect.classification import Classification
+from pkginspect.package.many import PackageFailure
 from pkginspect.paths import base_name
 from pkginspect.reports._common import kb_label, pretty_json
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pkginspect.batch import PackageFailure
 from pkginspect.package import Fact, UpdatePackage
+from pkginspect.package.many import PackageFailure
 from pkginspect.reports._common import kb_label, pretty_json, size
 
 SCHEMA_ID = "https://pkginspect.invalid/schemas/inspect.schema.json"

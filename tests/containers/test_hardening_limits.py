@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import pkginspect.batch as batch
+import pkginspect.package.many as many
 from fixtures.broken import overlap_bomb
 from fixtures.cabwriter import Folder
 from pkginspect.cli import main
@@ -207,7 +208,7 @@ def _slow_inspect(path: str, **_options: object) -> object:
 
 def test_package_timeout_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     before = signal.getsignal(signal.SIGALRM)
-    monkeypatch.setattr(batch, "inspect", _slow_inspect)
+    monkeypatch.setattr(many, "inspect", _slow_inspect)
     start = time.monotonic()
     packages, failures = batch.inspect_paths([BROKEN / "traversal.cab"], jobs=1, package_timeout=0.2)
     assert time.monotonic() - start < 2
@@ -222,7 +223,7 @@ def test_package_timeout_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the slow stand-in reaches workers by fork")
 def test_package_timeout_in_worker_processes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(batch, "inspect", _slow_inspect)
+    monkeypatch.setattr(many, "inspect", _slow_inspect)
     paths = [BROKEN / "traversal.cab", BROKEN / "absolute-names.cab"]
     start = time.monotonic()
     packages, failures = batch.inspect_paths(paths, jobs=2, package_timeout=0.2)
@@ -249,7 +250,7 @@ def test_package_timeout_is_generous_to_normal_packages() -> None:
 
 
 def test_audit_passes_the_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(batch, "inspect", _slow_inspect)
+    monkeypatch.setattr(many, "inspect", _slow_inspect)
     result = batch.audit([BROKEN / "traversal.cab"], [], jobs=1, package_timeout=0.1)
     assert [e.error.split(": ", 1)[1] for e in result.errors] == [
         "inspecting took more than 0.1 s, which exceeds the package_timeout limit; "
