@@ -184,6 +184,16 @@ def reason_facts(reason: Reason) -> str:
     return "; ".join(shown)
 
 
+def machines_with(decisions: Sequence[Decision], verdict: str) -> int:
+    """How many machines have at least one decision with ``verdict`` (a matrix is counted by its distinct rows)."""
+    from pkginspect.batch import DecisionMatrix
+
+    if isinstance(decisions, DecisionMatrix):
+        hit = {n for n, row in enumerate(decisions.rows) if any(o.verdict == verdict for o in row)}
+        return len({name for name, row in zip(decisions.machines, decisions.machine_rows, strict=True) if row in hit})
+    return len({d.machine for d in decisions if d.verdict == verdict})
+
+
 def counts(result: AuditResult) -> str:
     """``10 packages · 36 machines · 360 decisions · 0 errors`` (singular where the count is one)."""
     numbers = [(len(result.packages), "package"), (len(result.machines), "machine"),

@@ -17,6 +17,7 @@ from pkginspect.reports._common import (
     grouped_by_reason,
     label,
     machine_summary,
+    machines_with,
     ordered_decisions,
     package_labels,
     reason_facts,
@@ -150,6 +151,7 @@ def audit_html_chunks(result: AuditResult) -> Iterator[str]:
         oob_mark=OOB_MARK, calendar_legend=LEGEND, calendar_products=_calendar_products(result.calendar,
         result.classifications), calendar_years=_calendar_years, release_title=_release_title,
         machine_heading=_machine_heading, group_label=_group_label, label=label, counts=counts,
+        machines_with=lambda verdict: machines_with(decisions, verdict),
         error_text=error_text, first_reason=first_reason, grouped_by_reason=grouped_by_reason,
         reason_facts=reason_facts, base_name=base_name, **_chart(result.restarts_by_machine()))
 

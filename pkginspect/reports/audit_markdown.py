@@ -18,6 +18,7 @@ from pkginspect.reports._common import (
     grouped_by_reason,
     label,
     machine_summary,
+    machines_with,
     ordered_decisions,
     package_labels,
     text,
@@ -101,16 +102,9 @@ def _matrix(result: AuditResult, labels: Mapping[str, str], decisions: Sequence[
         yield "| " + " | ".join([text(name), *marks, str(verdicts.count(Verdict.REBOOT_REQUIRED))]) + " |"
 
 
-def _machines_with(decisions: Sequence[Decision], verdict: str) -> int:
-    if isinstance(decisions, DecisionMatrix):
-        hit = {n for n, row in enumerate(decisions.rows) if any(o.verdict == verdict for o in row)}
-        return len({name for name, row in zip(decisions.machines, decisions.machine_rows, strict=True) if row in hit})
-    return len({d.machine for d in decisions if d.verdict == verdict})
-
-
 def _restarts(result: AuditResult, decisions: Sequence[Decision], labels: Mapping[str, str]) -> Iterator[str]:
     machines = {str(getattr(m, "name", "")): m for m in result.machines}
-    count = _machines_with(decisions, Verdict.REBOOT_REQUIRED)
+    count = machines_with(decisions, Verdict.REBOOT_REQUIRED)
     yield from [f"## Machines that will restart ({count})", ""]
     if not count:
         yield "None."
@@ -129,7 +123,7 @@ def _restarts(result: AuditResult, decisions: Sequence[Decision], labels: Mappin
 
 
 def _possible(result: AuditResult, decisions: Sequence[Decision], labels: Mapping[str, str]) -> list[str]:
-    count = _machines_with(decisions, Verdict.REBOOT_POSSIBLE)
+    count = machines_with(decisions, Verdict.REBOOT_POSSIBLE)
     groups = grouped_by_reason(decisions, Verdict.REBOOT_POSSIBLE, result.packages)
     lines = [f"## Machines that may restart ({count})", ""]
     if not groups:
