@@ -491,8 +491,8 @@ def check_command(
     ruleset = _load_ruleset(rules_files)
     machines = _load_fleet(machine_files)
     result = check(packages, machines, calendar=calendar, ruleset=ruleset, limits=_limits(options))
-    _emit(_render("check", output_format, result.decisions, errors=result.errors, warnings=result.warnings,
-                  explain=explain))
+    _emit(format_of("check", output_format).chunks(result.decisions, errors=result.errors, warnings=result.warnings,
+                                                   explain=explain))
     verdicts = [verdict for verdict, count in result.decisions.verdict_counts().items() if count]
     _final_exit(verdicts, _reported([*result.errors, *result.problems]), fail_on, strict)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
+from pkginspect.batch import DecisionMatrix
 from pkginspect.package.many import PackageFailure
 from pkginspect.paths import base_name
 from pkginspect.reports._common import kb_label, pretty_json
@@ -17,15 +18,30 @@ def check_text(decisions: Sequence[Decision], explain: bool = False, warnings: S
 
     ``warnings`` (a stale calendar, see ``classification.stale_warnings``) are listed after the decisions.
     """
+    return "".join(check_text_chunks(decisions, explain, warnings))
+
+
+def check_text_chunks(decisions: Sequence[Decision], explain: bool = False, warnings: Sequence[str] = (),
+                      batch: int = 2000) -> Iterator[str]:
+    """:func:`check_text` in pieces of ``batch`` decisions: the lines are never all held at once."""
     names: dict[str, str] = {}
-    rows = [(d.machine, names.get(d.package) or names.setdefault(d.package, base_name(d.package)),
-             kb_label(d.kb), d.kind, d.verdict) for d in decisions]
-    widths = [max([len(r[i]) for r in rows] + [0]) for i in range(4)]
-    lines = []
-    w0, w1, w2, w3 = widths
-    for decision, (machine, package, kb, kind, verdict) in zip(decisions, rows, strict=True):
-        lines.append(machine.ljust(w0) + "  " + package.ljust(w1) + "  " + kb.ljust(w2) + "  " + kind.ljust(w3) + "  "
-                     + verdict)
+
+    def package_name(path: str) -> str:
+        return names.get(path) or names.setdefault(path, base_name(path))
+
+    columns: list[Sequence[str]]
+    if isinstance(decisions, DecisionMatrix):  # the columns' widths without making every decision
+        packages = decisions.packages
+        columns = [decisions.machines, [package_name(path) for path, _, _ in packages],
+                   [kb_label(kb) for _, kb, _ in packages], [kind for _, _, kind in packages]]
+    else:
+        columns = [[d.machine for d in decisions], [package_name(d.package) for d in decisions],
+                   [kb_label(d.kb) for d in decisions], [d.kind for d in decisions]]
+    w0, w1, w2, w3 = (max(map(len, column), default=0) for column in columns)
+    lines: list[str] = []
+    for index, decision in enumerate(decisions, 1):
+        lines.append(decision.machine.ljust(w0) + "  " + package_name(decision.package).ljust(w1) + "  "
+                     + kb_label(decision.kb).ljust(w2) + "  " + decision.kind.ljust(w3) + "  " + decision.verdict)
         if explain:
             for reason in decision.reasons:
                 lines.append(f"    [{reason.rule}] {reason.message}")
@@ -34,10 +50,14 @@ def check_text(decisions: Sequence[Decision], explain: bool = False, warnings: S
                     lines.append(f"      facts: {facts}")
         elif decision.missing:
             lines.append(f"    missing: {', '.join(decision.missing)}")
+        if index % batch == 0:
+            yield "\n".join(lines) + "\n"
+            lines = []
     if warnings:
         lines.append("warnings")
         lines += [f"  {warning}" for warning in warnings]
-    return "\n".join(lines) + "\n"
+    if lines or not decisions:
+        yield "\n".join(lines) + "\n"
 
 
 def _show(value: object) -> str:

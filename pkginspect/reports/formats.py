@@ -81,7 +81,9 @@ FORMATS: Mapping[str, tuple[Format, ...]] = MappingProxyType({
     "calendar": (_text("calendar:calendar_text", "product"), _json("calendar:calendar_json", "product")),
     "calendar convert": _CALENDAR_FILE,
     "calendar import": _CALENDAR_FILE,
-    "check": (_text("check:check_text", "explain", "warnings"), _json("check:check_json", "errors", "warnings")),
+    "check": (Format("text", "reports.check:check_text", ("explain", "warnings"),
+                     streamed="reports.check:check_text_chunks"),
+              _json("check:check_json", "errors", "warnings")),
     "audit": (
         _json("audit_json:audit_json", streamed="reports.audit_json:audit_json_chunks"),
         _csv("audit_csv:audit_csv", streamed="reports.audit_csv:audit_csv_chunks"),

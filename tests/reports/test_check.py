@@ -30,3 +30,20 @@ def test_check_matches_evaluate_pair_by_pair(monkeypatch: pytest.MonkeyPatch) ->
     text = format_of("check", "text").render(result.decisions, explain=True, errors=result.errors)
     assert "truncated-header" not in text  # failures go to standard error, only JSON carries them
     assert "truncated-header" in format_of("check", "json").render(result.decisions, errors=result.errors)
+
+
+def test_check_text_streams_in_batches_and_matches_the_plain_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pkginspect.reports.check import check_text_chunks
+
+    monkeypatch.chdir(ROOT)
+    machines = load_machines("fixtures/machines/fleet.json")
+    matrix = check(["fixtures/packages"], machines, calendar=bundled_calendar()).decisions
+    plain = tuple(matrix)  # widths from every decision, as a plain sequence has no matrix to read them from
+    for explain in (False, True):
+        for warnings in ((), ("the calendar is stale",)):
+            whole = "".join(check_text_chunks(plain, explain, warnings, batch=len(plain) + 1))
+            chunks = list(check_text_chunks(matrix, explain, warnings, batch=7))
+            assert len(chunks) == -(-len(plain) // 7) + (1 if warnings and len(plain) % 7 == 0 else 0)
+            assert "".join(chunks) == whole
+            assert whole.count("\n") >= len(plain) and whole.endswith("\n")
+    assert "".join(check_text_chunks((), warnings=())) == "\n"
