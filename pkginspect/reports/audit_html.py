@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from pkginspect.batch import AuditResult, DecisionMatrix
+from pkginspect.batch import AuditResult, DecisionMatrix, machine_dict
 from pkginspect.calendar import Calendar, Release
 from pkginspect.classification import Classification, stale_warnings
 from pkginspect.paths import base_name
@@ -95,7 +95,7 @@ def _calendar_years(releases: Sequence[Release]) -> list[tuple[int, list[Release
 
 def _machine_heading(machine: Any) -> tuple[str, str, str]:
     """A matrix row's machine: its name, its facts (the tooltip) and its product and build."""
-    facts = machine.to_dict() if hasattr(machine, "to_dict") else dict(vars(machine))
+    facts = machine_dict(machine)
     shown = "; ".join(f"{key}={value}" for key, value in facts.items() if value is not None and key != "name")
     short = ", ".join(str(v) for v in (getattr(machine, "product", None), getattr(machine, "build", None)) if v)
     return str(getattr(machine, "name", "")), shown, short
