@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import textwrap
 from collections.abc import Iterator, Sequence
 
 from pkginspect.batch import DecisionMatrix
@@ -71,10 +73,35 @@ def _show(value: object) -> str:
 def check_json(decisions: Sequence[Decision], errors: Sequence[PackageFailure] = (),
                warnings: Sequence[str] = ()) -> str:
     """The decisions as JSON valid against ``pkginspect/schemas/check.schema.json``."""
+    return "".join(check_json_chunks(decisions, errors, warnings))
+
+
+_SLOT = "\x00decisions"
+"""Stands for the decisions while the rest of the document is dumped (a machine name cannot hold NUL)."""
+
+
+def check_json_chunks(decisions: Sequence[Decision], errors: Sequence[PackageFailure] = (),
+                      warnings: Sequence[str] = (), batch: int = 2000) -> Iterator[str]:
+    """:func:`check_json` in pieces: the same indented text, the decisions dumped ``batch`` at a time."""
     document = {
         "$schema": SCHEMA_ID,
-        "decisions": [d.to_dict() for d in decisions],
+        "decisions": [_SLOT] if decisions else [],
         "errors": [e.to_dict() for e in errors],
         "warnings": list(warnings),
     }
-    return pretty_json(document)
+    text = pretty_json(document)
+    if not decisions:
+        yield text
+        return
+    slot = "    " + json.dumps(_SLOT)
+    before, after = text.split(slot, 1)
+    yield before
+    pieces: list[str] = []
+    for index, decision in enumerate(decisions, 1):
+        pieces.append(textwrap.indent(json.dumps(decision.to_dict(), indent=2), "    "))
+        if index % batch == 0:
+            yield ("" if index == batch else ",\n") + ",\n".join(pieces)
+            pieces = []
+    if pieces:
+        yield ("" if len(decisions) <= batch else ",\n") + ",\n".join(pieces)
+    yield after

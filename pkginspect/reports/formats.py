@@ -83,7 +83,7 @@ FORMATS: Mapping[str, tuple[Format, ...]] = MappingProxyType({
     "calendar import": _CALENDAR_FILE,
     "check": (Format("text", "reports.check:check_text", ("explain", "warnings"),
                      streamed="reports.check:check_text_chunks"),
-              _json("check:check_json", "errors", "warnings")),
+              _json("check:check_json", "errors", "warnings", streamed="reports.check:check_json_chunks")),
     "audit": (
         _json("audit_json:audit_json", streamed="reports.audit_json:audit_json_chunks"),
         _csv("audit_csv:audit_csv", streamed="reports.audit_csv:audit_csv_chunks"),

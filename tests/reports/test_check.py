@@ -47,3 +47,25 @@ def test_check_text_streams_in_batches_and_matches_the_plain_rendering(monkeypat
             assert "".join(chunks) == whole
             assert whole.count("\n") >= len(plain) and whole.endswith("\n")
     assert "".join(check_text_chunks((), warnings=())) == "\n"
+
+
+def test_check_json_streams_the_same_indented_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from pkginspect.reports.check import check_json_chunks
+
+    monkeypatch.chdir(ROOT)
+    machines = load_machines("fixtures/machines/fleet.json")
+    result = check(["fixtures/packages", "fixtures/packages/broken/truncated-header.msu"], machines,
+                   calendar=bundled_calendar())
+    decisions = result.decisions
+    expected = json.dumps({"$schema": "https://pkginspect.invalid/schemas/check.schema.json",
+                           "decisions": [d.to_dict() for d in decisions],
+                           "errors": [e.to_dict() for e in result.errors], "warnings": ["stale"]}, indent=2) + "\n"
+    for batch in (1, 7, len(decisions), len(decisions) + 1):
+        chunks = list(check_json_chunks(decisions, result.errors, ["stale"], batch=batch))
+        assert "".join(chunks) == expected, batch
+        assert len(chunks) == 2 + -(-len(decisions) // batch)
+    assert json.loads("".join(check_json_chunks((), (), ()))) == {
+        "$schema": "https://pkginspect.invalid/schemas/check.schema.json", "decisions": [], "errors": [],
+        "warnings": []}
