@@ -10,7 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names, for type checkers; at run time they load on first use
-    from pkginspect.batch import AuditResult, audit
+    from pkginspect.batch import AuditResult, CheckResult, audit, check, evaluate_all
     from pkginspect.calendar import Calendar, bundled_calendar, load_calendar
     from pkginspect.classification import Classification, Evidence, classify, classify_batch
     from pkginspect.containers import Limits, Package, extract, open_package
@@ -39,7 +39,7 @@ __version__ = "0.1.0"
 # The public names by module, as imported above for type checkers (tests/test_public_api.py keeps the two equal):
 # importing pkginspect stays cheap (the CLI starts fast), and a layer loads only when one of its names is used.
 _MODULES = {
-    "pkginspect.batch": ("AuditResult", "audit"),
+    "pkginspect.batch": ("AuditResult", "CheckResult", "audit", "check", "evaluate_all"),
     "pkginspect.calendar": ("Calendar", "bundled_calendar", "load_calendar"),
     "pkginspect.classification": ("Classification", "Evidence", "classify", "classify_batch"),
     "pkginspect.containers": ("Limits", "Package", "extract", "open_package"),

@@ -248,6 +248,28 @@ def decision_matrix(
     return DecisionMatrix(names, described, rows, machine_rows)
 
 
+def _require_inputs(function: str, paths: object, fleet: object, argument: str, calendar: object) -> None:
+    """ArgumentTypeError unless ``paths`` is a list of paths, ``fleet`` of Machine records and ``calendar`` one."""
+    if isinstance(paths, (str, bytes, os.PathLike)) or not isinstance(paths, Iterable):
+        hint = (f"a single path; pass a list: {function}([path], {argument})" if isinstance(paths, (str, os.PathLike))
+                else "")
+        raise wrong_type(function, "paths", "a list of file or folder paths", paths, hint)
+    for path in paths:
+        if not isinstance(path, (str, os.PathLike)):
+            raise wrong_type(function, "paths[]", "a file or folder path (str or os.PathLike)", path,
+                             f"{function} reads the files itself: pass paths, not opened packages"
+                             if type(path).__name__ in ("Package", "UpdatePackage") else "")
+    if isinstance(fleet, (str, os.PathLike)) or not isinstance(fleet, Iterable):
+        hint = "a path; read it first with pkginspect.load_machines(path)" if isinstance(fleet, (str, os.PathLike)) \
+            else ""
+        raise wrong_type(function, argument, "a list of Machine records", fleet, hint)
+    for machine in fleet:
+        require_machine(machine, function, f"{argument}[]")
+    if calendar is not None and not isinstance(calendar, Calendar):
+        raise wrong_type(function, "calendar", "a Calendar", calendar,
+                         "from pkginspect.load_calendar(paths) or pkginspect.bundled_calendar()")
+
+
 def audit(
     paths: Sequence[str | os.PathLike[str]],
     fleet: Sequence[Any],
@@ -266,20 +288,7 @@ def audit(
     of files or folders (a single path is refused, not read letter by letter); a wrong type raises
     ArgumentTypeError.
     """
-    if isinstance(paths, (str, bytes, os.PathLike)) or not isinstance(paths, Iterable):
-        hint = "a single path; pass a list: audit([path], fleet)" if isinstance(paths, (str, os.PathLike)) else ""
-        raise wrong_type("audit", "paths", "a list of file or folder paths", paths, hint)
-    for path in paths:
-        if not isinstance(path, (str, os.PathLike)):
-            raise wrong_type("audit", "paths[]", "a file or folder path (str or os.PathLike)", path,
-                             "audit reads the files itself: pass paths, not opened packages"
-                             if type(path).__name__ in ("Package", "UpdatePackage") else "")
-    if isinstance(fleet, (str, os.PathLike)) or not isinstance(fleet, Iterable):
-        hint = "a path; read it first with pkginspect.load_machines(path)" if isinstance(fleet, (str, os.PathLike)) \
-            else ""
-        raise wrong_type("audit", "fleet", "a list of Machine records", fleet, hint)
-    for machine in fleet:
-        require_machine(machine, "audit", "fleet[]")
+    _require_inputs("audit", paths, fleet, "fleet", calendar)
     calendar = calendar or bundled_calendar()
     packages, failures = inspect_paths(
         paths, jobs=jobs, limits=limits, progress=progress, package_timeout=package_timeout
@@ -331,10 +340,15 @@ def evaluate_all(
 
 
 def check(
-    paths: Iterable[str | os.PathLike[str]], machines: Sequence[Any], *, calendar: Calendar,
+    paths: Iterable[str | os.PathLike[str]], machines: Sequence[Any], *, calendar: Calendar | None = None,
     ruleset: Ruleset | None = None, limits: Limits | None = None,
 ) -> CheckResult:
-    """Decide every machine × package for the packages under ``paths``, in this process, in the given order."""
+    """Decide every machine × package for the packages under ``paths``, in this process, in the given order.
+
+    ``calendar`` defaults to the bundled one; a wrong argument type raises ArgumentTypeError, as in ``audit``.
+    """
+    _require_inputs("check", paths, machines, "machines", calendar)
+    calendar = calendar or bundled_calendar()
     packages, failures = inspect_paths(paths, jobs=1, limits=limits, sha256=False, problems=False)
     classifications = classify_batch(packages, calendar)
     return CheckResult(

@@ -75,6 +75,24 @@ def test_audit_classify_inspect_render(inspected: pkginspect.UpdatePackage, mach
             "render(): result must be an AuditResult, got list (from pkginspect.audit(paths, fleet))")
 
 
+def test_check_and_evaluate_all_with_wrong_types(inspected: pkginspect.UpdatePackage,
+                                                machine: pkginspect.Machine) -> None:
+    _raises(lambda: pkginspect.check("fixtures/packages", [machine]),
+            "check(): paths must be a list of file or folder paths, got str (a single path; pass a list: "
+            "check([path], machines))")
+    _raises(lambda: pkginspect.check([PACKAGE], [1]),
+            "check(): machines[] must be a Machine, got int (from pkginspect.load_machines(path) or Machine(...))")
+    for function in (pkginspect.audit, pkginspect.check):
+        _raises(lambda function=function: function([PACKAGE], [machine], calendar="calendar.csv"),
+                f"{function.__name__}(): calendar must be a Calendar, got str (from pkginspect.load_calendar(paths) "
+                "or pkginspect.bundled_calendar())")
+    _raises(lambda: pkginspect.evaluate_all([str(PACKAGE)], [machine]),  # type: ignore[list-item]
+            "evaluate_all(): packages[] must be an UpdatePackage, got str (a path; read it first with "
+            "pkginspect.inspect(path))")
+    result = pkginspect.check([PACKAGE], [machine])
+    assert [d.verdict for d in result.decisions] == [d.verdict for d in pkginspect.evaluate_all([inspected], [machine])]
+
+
 def test_right_types_still_work(inspected: pkginspect.UpdatePackage, machine: pkginspect.Machine) -> None:
     assert pkginspect.evaluate(inspected, machine).verdict in ("no-reboot", "reboot-required", "reboot-possible",
                                                                 "not-applicable", "unknown")
