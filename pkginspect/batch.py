@@ -73,13 +73,13 @@ class DecisionMatrix(Sequence[Decision]):
             for package in range(len(self.packages)):
                 yield self.at(machine, package)
 
-    def verdict_counts(self) -> Counter[str]:
-        """Decisions per verdict, counted per distinct row."""
+    def verdict_counts(self, by_package: bool = False) -> Counter[Any]:
+        """Decisions per verdict (per ``(package path, verdict)`` with ``by_package``), counted per distinct row."""
         uses = Counter(self.machine_rows)
-        counts: Counter[str] = Counter()
+        counts: Counter[Any] = Counter()
         for number, row in enumerate(self.rows):
-            for outcome in row:
-                counts[outcome.verdict] += uses[number]
+            for (path, _, _), outcome in zip(self.packages, row, strict=True):
+                counts[(path, outcome.verdict) if by_package else outcome.verdict] += uses[number]
         return counts
 
     def groups(self) -> list[tuple[int, list[int]]]:

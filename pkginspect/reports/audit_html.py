@@ -116,6 +116,13 @@ def _restarting(result: AuditResult, decisions: Sequence[Decision], groups: _Gro
     return [(name, machine_summary(machines.get(name)), 1, items) for name, items in by_machine.items()]
 
 
+def _verdict_counts(decisions: Sequence[Decision]) -> Counter[tuple[str, str]]:
+    """Decisions per (package path, verdict); a matrix is counted by its distinct rows, not decision by decision."""
+    if isinstance(decisions, DecisionMatrix):
+        return decisions.verdict_counts(by_package=True)
+    return Counter((d.package, d.verdict) for d in decisions)
+
+
 def _chart(restarts: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:
     """The restart chart's months, its rows (machines with a restart: name, months, total) and the month totals."""
     months = sorted({month for row in restarts.values() for month in row}, key=lambda m: (m == "unknown", m))
@@ -145,7 +152,7 @@ def audit_html_chunks(result: AuditResult) -> Iterator[str]:
         "audit.html.j2", result=result, labels=labels, decisions=decisions, groups=groups, per_package=per_package,
         cells={(d.machine, d.package): d for d in decisions} if groups is None else {}, unknown=unknown,
         restarting=_restarting(result, decisions, groups), kinds={c.package: c for c in result.classifications},
-        verdict_counts=Counter((d.package, d.verdict) for d in decisions), audited=audited,
+        verdict_counts=_verdict_counts(decisions), audited=audited,
         warnings=stale_warnings(result.classifications), verdicts=VERDICT_ORDER, short=SHORT_LABELS,
         meanings=MEANINGS, heat=HEAT, month_names=MONTH_NAMES, cells_marks=CELLS, no_data=NO_DATA,
         oob_mark=OOB_MARK, calendar_legend=LEGEND, calendar_products=_calendar_products(result.calendar,

@@ -69,3 +69,12 @@ def test_check_json_streams_the_same_indented_document(monkeypatch: pytest.Monke
     assert json.loads("".join(check_json_chunks((), (), ()))) == {
         "$schema": "https://pkginspect.invalid/schemas/check.schema.json", "decisions": [], "errors": [],
         "warnings": []}
+
+
+def test_matrix_counts_per_package_as_the_decisions_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    from collections import Counter
+
+    monkeypatch.chdir(ROOT)
+    matrix = check(["fixtures/packages"], load_machines("fixtures/machines/fleet.json")).decisions
+    assert matrix.verdict_counts(by_package=True) == Counter((d.package, d.verdict) for d in matrix)
+    assert matrix.verdict_counts() == Counter(d.verdict for d in matrix)
